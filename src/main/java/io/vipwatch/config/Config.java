@@ -1,0 +1,30 @@
+package io.vipwatch.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The whole validated configuration. Built only by {@link ConfigLoader}, so every instance has passed validation:
+ * names are unique, every expected holder names a host of its cluster, secrets were readable.
+ *
+ * @param source    the file it was loaded from
+ * @param rulesPath a rule file or a directory of them; empty means the rules bundled with vipwatch
+ */
+public record Config(Path source, SshSettings ssh, MysqlSettings mysql, ProbeSettings probes,
+                     Optional<Path> rulesPath, List<ClusterConfig> clusters) {
+    public Config {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(ssh, "ssh");
+        Objects.requireNonNull(mysql, "mysql");
+        Objects.requireNonNull(probes, "probes");
+        Objects.requireNonNull(rulesPath, "rulesPath");
+        clusters = List.copyOf(clusters);
+    }
+
+    /** Number of VIPs over all clusters. */
+    public int vipCount() {
+        return clusters.stream().mapToInt(c -> c.vips().size()).sum();
+    }
+}

@@ -1,0 +1,20 @@
+package io.vipwatch.probe;
+
+import java.util.Map;
+import java.util.Optional;
+
+/** Every interface of one host, read in one SSH round trip and shared by all VIPs of its cluster. */
+public record HostSnapshot(Map<String, InterfaceState> interfaces) {
+    public HostSnapshot {
+        interfaces = Map.copyOf(interfaces);
+    }
+
+    public Optional<InterfaceState> iface(String name) {
+        return Optional.ofNullable(interfaces.get(name));
+    }
+
+    /** The interface that carries {@code ip}, if any. */
+    public Optional<InterfaceState> carrying(String ip) {
+        return interfaces.values().stream().filter(i -> i.carries(ip)).findFirst();
+    }
+}

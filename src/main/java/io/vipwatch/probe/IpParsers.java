@@ -1,0 +1,103 @@
+package io.vipwatch.probe;
+
+import io.vipwatch.remote.Commands;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Parsers for the text that {@code ip}, {@code ping} and {@code arping} print. Text ({@code ip -o}) rather than
+ * {@code ip -j} JSON, because older iproute2 builds still found on database servers have no JSON output.
+ * Lines that do not match are skipped, never guessed at.
+ */
+final class IpParsers {
+    // 2: eth0@if5: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP ... link/ether 02:00:00:00:00:0b brd ...
+    private static final Pattern LINK = Pattern.compile("^\\d+:\\s+([^:@\\s]+)(?:@\\S+)?:\\s+<([^>]*)>");
+    private static final Pattern LINK_MAC = Pattern.compile("link/\\S+\\s+([0-9a-fA-F:]{17})\\b");
+    // 2: eth0    inet 198.51.100.100/25 scope global secondary eth0:vip\       valid_lft forever ...
+    private static final Pattern ADDR = Pattern.compile("^\\d+:\\s+([^:\\s]+)\\s+inet\\s+(\\d+\\.\\d+\\.\\d+\\.\\d+/\\d+)\\s");
+    // 198.51.100.100 dev eth0 lladdr 02:00:00:00:00:0b REACHABLE
+    private static final Pattern NEIGH = Pattern.compile("^(\\d+\\.\\d+\\.\\d+\\.\\d+)\\s+dev\\s+(\\S+)(?:\\s+lladdr\\s+([0-9a-fA-F:]{17}))?(?:\\s+router)?(?:\\s+proxy)?\\s+([A-Z_]+)");
+    private static final Pattern ROUTE_DEV = Pattern.compile("\\sdev\\s+(\\S+)");
+    private static final Pattern RTT = Pattern.compile("time[=<]([0-9.]+)\\s*ms");
+    // Unicast reply from 198.51.100.100 [02:00:00:00:00:0B]  0.621ms
+    private static final Pattern ARP_REPLY = Pattern.compile("reply from \\S+ \\[([0-9A-Fa-f:]{17})\\]");
+
+    private IpParsers() {
+    }
+
+    /** Parses the output of {@link Commands#LINKS_AND_ADDRESSES}. */
+    static HostSnapshot linksAndAddresses(String output) {
+        int cut = output.indexOf(Commands.SECTION);
+        if (cut < 0) {
+            throw new IllegalArgumentException("output lacks the section marker of " + Commands.LINKS_AND_ADDRESSES);
+        }
+        Map<String, String> macs = new LinkedHashMap<>();
+        Map<String, Set<String>> flags = new LinkedHashMap<>();
+        for (String line : output.substring(0, cut).split("\n")) {
+            Matcher m = LINK.matcher(line);
+            if (m.find()) {
+                Matcher mac = LINK_MAC.matcher(line);
+                macs.put(m.group(1), mac.find() ? mac.group(1).toLowerCase(Locale.ROOT) : "");
+                flags.put(m.group(1), Set.of(m.group(2).split(",")));
+            }
+        }
+        Map<String, List<String>> addresses = new LinkedHashMap<>();
+        for (String line : output.substring(cut + Commands.SECTION.length()).split("\n")) {
+            Matcher m = ADDR.matcher(line);
+            if (m.find()) {
+                addresses.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(m.group(2));
+            }
+        }
+        Map<String, InterfaceState> interfaces = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : macs.entrySet()) {
+            Set<String> f = flags.get(e.getKey());
+            boolean carrier = f.contains("LOWER_UP") && !f.contains("NO-CARRIER");
+            interfaces.put(e.getKey(), new InterfaceState(e.getKey(), e.getValue(), f.contains("UP"), carrier,
+                    addresses.getOrDefault(e.getKey(), List.of())));
+        }
+        return new HostSnapshot(interfaces);
+    }
+
+    /** The neighbour entry in {@code ip neigh show to ADDR} output; empty when the kernel has none. */
+    static Optional<NeighbourEntry> neighbour(String output) {
+        for (String line : output.split("\n")) {
+            Matcher m = NEIGH.matcher(line.trim());
+            if (m.find()) {
+                String mac = m.group(3) == null ? "" : m.group(3).toLowerCase(Locale.ROOT);
+                return Optional.of(new NeighbourEntry(m.group(2), mac, m.group(4)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The device in {@code ip -o route get ADDR} output. */
+    static Optional<String> routeDevice(String output) {
+        Matcher m = ROUTE_DEV.matcher(output);
+        return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+    }
+
+    /** Round-trip time of the first echo reply in ping's output. */
+    static OptionalDouble pingRttMs(String output) {
+        Matcher m = RTT.matcher(output);
+        return m.find() ? OptionalDouble.of(Double.parseDouble(m.group(1))) : OptionalDouble.empty();
+    }
+
+    /** Every distinct MAC that answered in arping's output, lower case, in order of first reply. */
+    static List<String> arpingMacs(String output) {
+        Set<String> macs = new LinkedHashSet<>();
+        Matcher m = ARP_REPLY.matcher(output);
+        while (m.find()) {
+            macs.add(m.group(1).toLowerCase(Locale.ROOT));
+        }
+        return List.copyOf(macs);
+    }
+}

@@ -1,0 +1,48 @@
+package io.vipwatch.probe;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The result of one probe: a value when it answered, otherwise why not. {@link Status#TIMEOUT} and
+ * {@link Status#ERROR} mean <em>unknown</em> — "SSH timed out" says nothing about whether the VIP is there — and
+ * rules treat them so; they are never read as "absent".
+ */
+public record Observed<T>(Status status, T value, String detail, Duration elapsed) {
+    public enum Status { OK, TIMEOUT, ERROR }
+
+    public Observed {
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(detail, "detail");
+        Objects.requireNonNull(elapsed, "elapsed");
+        if ((status == Status.OK) != (value != null)) {
+            throw new IllegalArgumentException("a value exactly when status is OK: " + status + ", " + value);
+        }
+    }
+
+    public static <T> Observed<T> ok(T value, Duration elapsed) {
+        return new Observed<>(Status.OK, value, "", elapsed);
+    }
+
+    public static <T> Observed<T> timeout(String detail, Duration elapsed) {
+        return new Observed<>(Status.TIMEOUT, null, detail, elapsed);
+    }
+
+    public static <T> Observed<T> error(String detail, Duration elapsed) {
+        return new Observed<>(Status.ERROR, null, detail, elapsed);
+    }
+
+    public boolean known() {
+        return status == Status.OK;
+    }
+
+    public Optional<T> get() {
+        return Optional.ofNullable(value);
+    }
+
+    public <R> Observed<R> map(Function<T, R> f) {
+        return known() ? ok(f.apply(value), elapsed) : new Observed<>(status, null, detail, elapsed);
+    }
+}

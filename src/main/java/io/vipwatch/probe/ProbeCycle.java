@@ -1,0 +1,150 @@
+package io.vipwatch.probe;
+
+import io.vipwatch.config.ClusterConfig;
+import io.vipwatch.config.Config;
+import io.vipwatch.config.HostConfig;
+import io.vipwatch.config.VipConfig;
+import io.vipwatch.remote.LocalExec;
+import io.vipwatch.remote.MysqlClient;
+import io.vipwatch.remote.SshPool;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
+
+/**
+ * One probe cycle over every VIP of the config.
+ *
+ * <p>Design: everything that can run at once does. Per host, one SSH round trip reads all interfaces and serves
+ * every VIP of the cluster; a host's MySQL identity is learned on its own address. Per VIP, three chains run side
+ * by side: ping → neighbour entry → L2 ARP replies (in that order: ping refreshes the entry a client would use,
+ * and the ARP replies our own arping draws could refresh a wrong entry before we have read it), and
+ * {@code SELECT 1} through the VIP. Every call has its own deadline; on top of that each future has a budget, so a
+ * stuck call becomes an unknown value instead of a stuck cycle. A slow or dead host therefore costs its own
+ * timeout once, in parallel, and never delays the other hosts' results.
+ */
+public final class ProbeCycle {
+    private final Config config;
+    private final Probes probes;
+    private final ExecutorService executor;
+    private final Clock clock;
+
+    public ProbeCycle(Config config, SshPool ssh, LocalExec local, MysqlClient mysql, ExecutorService executor,
+                      Clock clock) {
+        this.config = config;
+        this.probes = new Probes(config, ssh, local, mysql);
+        this.executor = executor;
+        this.clock = clock;
+    }
+
+    /** Probes every VIP of every cluster once; returns one snapshot per VIP in config order. */
+    public List<VipFacts> run() {
+        Instant started = clock.instant();
+        long startNanos = System.nanoTime();
+        List<Pending> pending = new ArrayList<>();
+        for (ClusterConfig cluster : config.clusters()) {
+            Map<String, CompletableFuture<Observed<HostSnapshot>>> views = new LinkedHashMap<>();
+            Map<String, CompletableFuture<MysqlClient.Answer>> identities = new LinkedHashMap<>();
+            for (HostConfig host : cluster.hosts()) {
+                views.put(host.name(), async(() -> probes.location(host), sshBudget(), Observed::timeout));
+                identities.put(host.name(), async(() -> probes.sql(host.ip()), sqlBudget(),
+                        (d, e) -> new MysqlClient.Answer(false, null, e, d, true)));
+            }
+            for (VipConfig vip : cluster.vips()) {
+                pending.add(startVip(cluster, vip, views, identities));
+            }
+        }
+        List<VipFacts> facts = new ArrayList<>();
+        for (Pending p : pending) {
+            facts.add(p.assemble(started, Duration.ofNanos(System.nanoTime() - startNanos)));
+        }
+        return facts;
+    }
+
+    private Pending startVip(ClusterConfig cluster, VipConfig vip,
+                             Map<String, CompletableFuture<Observed<HostSnapshot>>> views,
+                             Map<String, CompletableFuture<MysqlClient.Answer>> identities) {
+        List<Optional<HostConfig>> vantages = cluster.observers().isEmpty()
+                ? List.of(Optional.empty())
+                : cluster.observers().stream().map(Optional::of).toList();
+        Duration arpBudget = pingBudget().plus(sshBudget()).plus(l2Budget());
+        CompletableFuture<Observed<PingReply>> ping = async(() -> probes.ping(vip), pingBudget(), Observed::timeout);
+        List<CompletableFuture<ArpView>> arp = new ArrayList<>();
+        List<CompletableFuture<Observed<List<String>>>> l2 = new ArrayList<>();
+        for (Optional<HostConfig> vantage : vantages) {
+            String name = vantage.map(HostConfig::name).orElse("local");
+            // Read the entry only after our ping (local vantage) and before our arping, see the class comment.
+            CompletableFuture<ArpView> entry = ping.thenApplyAsync(
+                    p -> new ArpView(name, probes.neighbour(vip, vantage)), executor);
+            arp.add(within(entry, arpBudget, (d, e) -> new ArpView(name, Observed.timeout(d, e))));
+            l2.add(within(entry.thenApplyAsync(a -> probes.l2Macs(vip, vantage), executor), arpBudget,
+                    Observed::timeout));
+        }
+        CompletableFuture<MysqlClient.Answer> sql = async(() -> probes.sql(vip.address().ip()), sqlBudget(),
+                (d, e) -> new MysqlClient.Answer(false, null, e, d, true));
+        return new Pending(cluster, vip, views, identities, ping, arp, l2, sql);
+    }
+
+    private Duration sshBudget() {
+        return config.ssh().connectTimeout().plus(config.ssh().commandTimeout()).plusSeconds(1);
+    }
+
+    private Duration sqlBudget() {
+        return config.mysql().connectTimeout().plus(config.mysql().queryTimeout()).multipliedBy(2).plusSeconds(1);
+    }
+
+    private Duration pingBudget() {
+        return config.probes().pingTimeout().plusSeconds(1);
+    }
+
+    private Duration l2Budget() {
+        return config.probes().l2Window().plusSeconds(1);
+    }
+
+    /** What a future yields when its budget runs out: (detail, elapsed) → value. */
+    interface OnTimeout<T> {
+        T apply(String detail, Duration elapsed);
+    }
+
+    private <T> CompletableFuture<T> async(Supplier<T> task, Duration budget, OnTimeout<T> onTimeout) {
+        return within(CompletableFuture.supplyAsync(task, executor), budget, onTimeout);
+    }
+
+    private static <T> CompletableFuture<T> within(CompletableFuture<T> f, Duration budget, OnTimeout<T> onTimeout) {
+        long start = System.nanoTime();
+        return f.completeOnTimeout(null, budget.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .handle((v, error) -> {
+                    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+                    if (error != null) {
+                        return onTimeout.apply("probe failed: " + error, elapsed);
+                    }
+                    return v != null ? v : onTimeout.apply("no result within " + budget.toMillis() + "ms", elapsed);
+                });
+    }
+
+    /** The futures of one VIP, joined into its facts once all have completed (each is bounded). */
+    private record Pending(ClusterConfig cluster, VipConfig vip,
+                           Map<String, CompletableFuture<Observed<HostSnapshot>>> views,
+                           Map<String, CompletableFuture<MysqlClient.Answer>> identities,
+                           CompletableFuture<Observed<PingReply>> ping, List<CompletableFuture<ArpView>> arp,
+                           List<CompletableFuture<Observed<List<String>>>> l2,
+                           CompletableFuture<MysqlClient.Answer> sql) {
+        VipFacts assemble(Instant started, Duration elapsedSoFar) {
+            Map<String, Observed<HostSnapshot>> hostViews = new LinkedHashMap<>();
+            views.forEach((h, f) -> hostViews.put(h, f.join()));
+            Map<String, MysqlClient.Answer> ids = new LinkedHashMap<>();
+            identities.forEach((h, f) -> ids.put(h, f.join()));
+            Location location = LocationAssembler.locate(cluster, vip, hostViews);
+            return new VipFacts(cluster.name(), vip, started, elapsedSoFar, location, ping.join(),
+                    arp.stream().map(CompletableFuture::join).toList(), L2Merge.merge(l2),
+                    Observed.ok(SqlIdentity.identify(sql.join(), ids), sql.join().latency()));
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package io.vipwatch.probe;
+
+import io.vipwatch.config.Config;
+import io.vipwatch.config.HostConfig;
+import io.vipwatch.config.InterfaceName;
+import io.vipwatch.config.VipConfig;
+import io.vipwatch.remote.CommandResult;
+import io.vipwatch.remote.Commands;
+import io.vipwatch.remote.LocalExec;
+import io.vipwatch.remote.MysqlClient;
+import io.vipwatch.remote.SshPool;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The individual probes, each one blocking call with its own deadline that turns what a command printed into an
+ * {@link Observed} value. {@link ProbeCycle} decides what runs concurrently.
+ */
+final class Probes {
+    /** Slack on top of a command's own limit for starting the process (fork/exec, JVM scheduling). */
+    private static final Duration EXEC_SLACK = Duration.ofMillis(500);
+
+    private final Config config;
+    private final SshPool ssh;
+    private final LocalExec local;
+    private final MysqlClient mysql;
+
+    Probes(Config config, SshPool ssh, LocalExec local, MysqlClient mysql) {
+        this.config = config;
+        this.ssh = ssh;
+        this.local = local;
+        this.mysql = mysql;
+    }
+
+    /** Every interface of a host, with its addresses, MAC and link state. */
+    Observed<HostSnapshot> location(HostConfig host) {
+        CommandResult r = ssh.execScript(host, Commands.LINKS_AND_ADDRESSES, config.ssh().commandTimeout());
+        if (!r.succeeded()) {
+            return unknown(r);
+        }
+        try {
+            return Observed.ok(IpParsers.linksAndAddresses(r.stdout()), r.elapsed());
+        } catch (IllegalArgumentException e) {
+            return Observed.error(host.name() + ": unexpected output of ip: " + e.getMessage(), r.elapsed());
+        }
+    }
+
+    /** One echo request. No reply is a fact (ok=false); only a ping that could not run is unknown. */
+    Observed<PingReply> ping(VipConfig vip) {
+        Duration wait = config.probes().pingTimeout();
+        CommandResult r = local.run(Commands.ping(vip.address().address(), wait), wait.plus(EXEC_SLACK));
+        return switch (r.outcome()) {
+            case COMPLETED -> switch (r.exitCode()) {
+                case 0 -> Observed.ok(new PingReply(true, IpParsers.pingRttMs(r.stdout()).orElse(0), ""), r.elapsed());
+                case 1 -> Observed.ok(new PingReply(false, 0, "no reply within " + wait.toMillis() + "ms"), r.elapsed());
+                default -> Observed.ok(new PingReply(false, 0, firstLine(r.stderr() + r.stdout())), r.elapsed());
+            };
+            case TIMEOUT, ERROR -> unknown(r);
+        };
+    }
+
+    /** The neighbour entry for the VIP on the watchdog host ({@code observer} empty) or on an observer. */
+    Observed<NeighbourEntry> neighbour(VipConfig vip, Optional<HostConfig> observer) {
+        List<String> argv = Commands.neighbour(vip.address().address());
+        CommandResult r = observer.map(o -> ssh.exec(o, argv, config.ssh().commandTimeout()))
+                .orElseGet(() -> local.run(argv, config.ssh().commandTimeout()));
+        if (!r.succeeded()) {
+            return unknown(r);
+        }
+        return Observed.ok(IpParsers.neighbour(r.stdout()).orElse(ArpView.none()), r.elapsed());
+    }
+
+    /**
+     * Every MAC that answers ARP for the VIP, from the watchdog host (on the interface its route uses) or from an
+     * observer (on its configured interface). This sees holders that are not configured hosts at all.
+     */
+    Observed<List<String>> l2Macs(VipConfig vip, Optional<HostConfig> observer) {
+        Duration window = config.probes().l2Window();
+        Duration limit = window.plus(EXEC_SLACK).plus(EXEC_SLACK);
+        if (observer.isPresent()) {
+            List<String> argv = Commands.arpWhoHas(observer.get().iface(), vip.address().address(), window);
+            return arpingResult(ssh.exec(observer.get(), argv, limit));
+        }
+        CommandResult route = local.run(Commands.routeTo(vip.address().address()), config.ssh().commandTimeout());
+        Optional<String> dev = route.succeeded() ? IpParsers.routeDevice(route.stdout()) : Optional.empty();
+        if (dev.isEmpty() || !InterfaceName.isValid(dev.get())) {
+            return Observed.error("no route from the watchdog host to " + vip.address().ip() + ": "
+                    + firstLine(route.stderr() + route.stdout() + route.detail()), route.elapsed());
+        }
+        return arpingResult(local.run(Commands.arpWhoHas(new InterfaceName(dev.get()), vip.address().address(), window),
+                limit));
+    }
+
+    private static Observed<List<String>> arpingResult(CommandResult r) {
+        // arping exits 1 when fewer replies than requested came back, and timeout(1) exits 124 when it cut the
+        // listening window short: both are normal. Only a failure to run at all is unknown.
+        boolean ran = r.outcome() == CommandResult.Outcome.COMPLETED
+                && (r.exitCode() == 0 || r.exitCode() == 1 || r.exitCode() == 124);
+        if (!ran) {
+            return unknown(r);
+        }
+        return Observed.ok(IpParsers.arpingMacs(r.stdout()), r.elapsed());
+    }
+
+    /** {@code SELECT 1} and the server's identity, on the VIP or on a host's own address. */
+    MysqlClient.Answer sql(String ip) {
+        return mysql.ask(ip);
+    }
+
+    private static <T> Observed<T> unknown(CommandResult r) {
+        String detail = r.summary();
+        return r.outcome() == CommandResult.Outcome.TIMEOUT ? Observed.timeout(detail, r.elapsed())
+                : Observed.error(detail, r.elapsed());
+    }
+
+    static String firstLine(String s) {
+        return s.strip().lines().findFirst().orElse("");
+    }
+}

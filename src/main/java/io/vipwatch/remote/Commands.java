@@ -1,0 +1,58 @@
+package io.vipwatch.remote;
+
+import io.vipwatch.config.InterfaceName;
+import java.net.Inet4Address;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The commands vipwatch runs, as argv lists built only from parsed values: an {@link Inet4Address} can only print
+ * as four decimal octets and an {@link InterfaceName} is whitelisted, so nothing from a config file can smuggle
+ * shell syntax into a command.
+ */
+public final class Commands {
+    /** Marks the boundary between the two outputs of {@link #LINKS_AND_ADDRESSES}. */
+    public static final String SECTION = "--vipwatch-addresses--";
+
+    /**
+     * Interface state (MAC, UP/LOWER_UP, NO-CARRIER) and every address, in one SSH round trip. Constant text.
+     * {@code LC_ALL=C} keeps the output format stable.
+     */
+    public static final String LINKS_AND_ADDRESSES =
+            "LC_ALL=C ip -o link show && echo " + SECTION + " && LC_ALL=C ip -o addr show";
+
+    private Commands() {
+    }
+
+    /** One echo request; {@code -n} so no name lookup slows it down. */
+    public static List<String> ping(Inet4Address target, Duration timeout) {
+        return List.of("ping", "-n", "-c", "1", "-W", seconds(timeout), target.getHostAddress());
+    }
+
+    /** The neighbour (ARP) entry for an address, as this host's kernel has it. */
+    public static List<String> neighbour(Inet4Address target) {
+        return List.of("ip", "neigh", "show", "to", target.getHostAddress());
+    }
+
+    /** Which interface this host would use to reach the address. */
+    public static List<String> routeTo(Inet4Address target) {
+        return List.of("ip", "-o", "route", "get", target.getHostAddress());
+    }
+
+    /**
+     * Asks every holder of {@code target} for its MAC. Plain iputils {@code arping} prints each reply (not
+     * {@code -D}, which stops at the first and so cannot see a second holder). {@code -c 2 -w 1} ends as soon as
+     * two replies arrived (a duplicate) or after one second; {@code timeout -s INT} cuts the single-holder case
+     * short after {@code window}, and SIGINT lets arping print what it received before exiting.
+     */
+    public static List<String> arpWhoHas(InterfaceName iface, Inet4Address target, Duration window) {
+        return List.of("timeout", "-s", "INT", seconds(window), "arping", "-c", "2", "-w", "1", "-I", iface.value(),
+                target.getHostAddress());
+    }
+
+    /** Seconds with millisecond precision in the C locale form ping and timeout accept, e.g. {@code 0.5}. */
+    static String seconds(Duration d) {
+        long ms = Math.max(1, d.toMillis());
+        return ms % 1000 == 0 ? Long.toString(ms / 1000) : String.format(java.util.Locale.ROOT, "%.3f", ms / 1000.0);
+    }
+}

@@ -1,0 +1,103 @@
+package io.vipwatch.remote;
+
+import io.vipwatch.config.MysqlSettings;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Asks a MySQL/MariaDB server, by address, to run {@code SELECT 1} and to tell who it is. Every call opens a fresh
+ * connection on purpose: the question is what a new client connecting now would get, and a pooled connection
+ * would keep talking to the old server after the VIP moved.
+ *
+ * <p>Servers are identified by {@code server_uuid} (MySQL) or, where that does not exist (MariaDB), by
+ * {@code server_id}; {@code @@hostname} is useless for this, it is often the same on every host.
+ */
+public final class MysqlClient {
+    private static final Driver DRIVER = loadDriver();
+
+    private final MysqlSettings settings;
+
+    public MysqlClient(MysqlSettings settings) {
+        this.settings = settings;
+    }
+
+    /** What one query told us. {@code identity} is null when the query did not succeed. */
+    public record Answer(boolean ok, String identity, Duration latency, String error, boolean timedOut) {
+    }
+
+    public Answer ask(String ip) {
+        long start = System.nanoTime();
+        Properties props = new Properties();
+        props.setProperty("user", settings.user());
+        props.setProperty("password", settings.password().reveal());
+        props.setProperty("connectTimeout", Long.toString(settings.connectTimeout().toMillis()));
+        props.setProperty("socketTimeout", Long.toString(settings.queryTimeout().toMillis()));
+        props.setProperty("sslMode", settings.sslMode());
+        props.setProperty("connectionAttributes", "program_name:vipwatch");
+        String url = "jdbc:mysql://" + ip + ":" + settings.port() + "/";
+        try (Connection c = DRIVER.connect(url, props); Statement st = c.createStatement()) {
+            st.setQueryTimeout((int) Math.max(1, settings.queryTimeout().toSeconds()));
+            try (ResultSet rs = st.executeQuery("SELECT 1")) {
+                if (!rs.next() || rs.getInt(1) != 1) {
+                    return failed(start, "SELECT 1 did not return 1", false);
+                }
+            }
+            Map<String, String> vars = new HashMap<>();
+            try (ResultSet rs = st.executeQuery(
+                    "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('server_uuid', 'server_id')")) {
+                while (rs.next()) {
+                    vars.put(rs.getString(1), rs.getString(2));
+                }
+            }
+            String identity = vars.containsKey("server_uuid") ? "server_uuid=" + vars.get("server_uuid")
+                    : "server_id=" + vars.get("server_id");
+            return new Answer(true, identity, since(start), null, false);
+        } catch (SQLException e) {
+            return failed(start, describe(e), isTimeout(e));
+        }
+    }
+
+    private static boolean isTimeout(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTimeoutException || t instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The driver's message without its multi-line "last packet" prose, plus the root cause. */
+    private static String describe(SQLException e) {
+        String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        String cause = root == e ? "" : " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+        return (e.getErrorCode() != 0 ? "error " + e.getErrorCode() + ": " : "") + first + cause;
+    }
+
+    private static Answer failed(long start, String error, boolean timedOut) {
+        return new Answer(false, null, since(start), error, timedOut);
+    }
+
+    private static Duration since(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    private static Driver loadDriver() {
+        try {
+            return new com.mysql.cj.jdbc.Driver();
+        } catch (SQLException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package io.vipwatch.remote;
+
+import com.jcraft.jsch.ChannelExec;
+import com.jcraft.jsch.JSch;
+import com.jcraft.jsch.JSchException;
+import com.jcraft.jsch.Session;
+import com.jcraft.jsch.Slf4jLogger;
+import io.vipwatch.config.HostConfig;
+import io.vipwatch.config.SshSettings;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One SSH session per host, opened on first use and kept for reuse: a fresh SSH login costs ~0.3 s, a channel on
+ * an open session a few milliseconds. Many channels may run on one session at once. A session that fails is
+ * dropped and re-opened once within the same call's deadline.
+ *
+ * <p>Host keys are checked against {@code known_hosts}; with {@code strict_host_keys} (the default) an unknown or
+ * changed key is refused. Only public-key authentication is offered.
+ */
+public final class SshPool implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SshPool.class);
+
+    static {
+        JSch.setLogger(new Slf4jLogger());
+    }
+
+    private final SshSettings settings;
+    private final JSch jsch = new JSch();
+    private final Map<String, HostSession> sessions = new ConcurrentHashMap<>();
+
+    public SshPool(SshSettings settings) throws JSchException {
+        this.settings = settings;
+        jsch.addIdentity(settings.identityFile().toString());
+        if (settings.knownHosts().toFile().exists()) {
+            jsch.setKnownHosts(settings.knownHosts().toString());
+        }
+    }
+
+    /**
+     * Runs {@code argv} on {@code host}. Connecting is bounded by {@code connect_timeout}; the command by
+     * {@code timeout}. Never throws for network or remote failures: they come back as the result's outcome.
+     */
+    public CommandResult exec(HostConfig host, List<String> argv, Duration timeout) {
+        return execScript(host, ShellWords.join(argv), timeout);
+    }
+
+    /**
+     * Like {@link #exec} for a fixed script of several commands (e.g. {@code ip -o link show; ip -o addr show}).
+     * Only for constant text written in vipwatch's code, never for values from config.
+     */
+    public CommandResult execScript(HostConfig host, String script, Duration timeout) {
+        long start = System.nanoTime();
+        HostSession hs = sessions.computeIfAbsent(host.name(), n -> new HostSession(host));
+        String failure = "";
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            Session session;
+            try {
+                session = hs.connected();
+            } catch (JSchException e) {
+                return CommandResult.error(host.name(), script, since(start), describe(e, host));
+            }
+            try {
+                return run(host, session, script, timeout, start);
+            } catch (JSchException e) {
+                // The session died under us (server restarted, network blip): drop it and try once more.
+                failure = describe(e, host);
+                hs.drop(session);
+                log.debug("{}: channel failed on attempt {} ({}), reconnecting", host.name(), attempt, failure);
+            }
+        }
+        return CommandResult.error(host.name(), script, since(start), failure);
+    }
+
+    private CommandResult run(HostConfig host, Session session, String script, Duration timeout, long start)
+            throws JSchException {
+        ChannelExec channel = (ChannelExec) session.openChannel("exec");
+        BoundedOutput out = new BoundedOutput(BoundedOutput.DEFAULT_LIMIT);
+        BoundedOutput err = new BoundedOutput(BoundedOutput.DEFAULT_LIMIT);
+        try {
+            channel.setCommand(script);
+            channel.setOutputStream(out, true);
+            channel.setErrStream(err, true);
+            channel.connect((int) Math.max(1, timeout.toMillis()));
+            long deadline = start + timeout.toNanos();
+            long pauseNanos = 200_000; // start fine-grained: most commands finish within a few milliseconds
+            while (!channel.isClosed()) {
+                if (System.nanoTime() > deadline) {
+                    return new CommandResult(host.name(), script, CommandResult.Outcome.TIMEOUT, -1, out.text(),
+                            err.text(), since(start), "no exit within " + timeout.toMillis() + "ms");
+                }
+                LockSupport.parkNanos(pauseNanos);
+                pauseNanos = Math.min(pauseNanos * 2, 10_000_000);
+                if (Thread.currentThread().isInterrupted()) {
+                    return CommandResult.error(host.name(), script, since(start), "interrupted");
+                }
+            }
+            return new CommandResult(host.name(), script, CommandResult.Outcome.COMPLETED, channel.getExitStatus(),
+                    out.text(), err.text(), since(start), "");
+        } finally {
+            channel.disconnect();
+        }
+    }
+
+    /** Number of sessions currently open (for status and metrics). */
+    public int openSessions() {
+        return (int) sessions.values().stream().filter(HostSession::isOpen).count();
+    }
+
+    @Override
+    public void close() {
+        sessions.values().forEach(HostSession::close);
+        sessions.clear();
+    }
+
+    private String describe(JSchException e, HostConfig host) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("UnknownHostKey") || m.contains("reject HostKey")) {
+            return "host key of " + host.ip() + " is not in " + settings.knownHosts() + " (strict_host_keys is on)";
+        }
+        if (m.contains("HostKey has been changed")) {
+            return "host key of " + host.ip() + " does not match " + settings.knownHosts() + ": refusing to connect";
+        }
+        if (m.contains("timeout") || m.contains("timed out")) {
+            return "SSH to " + host.ip() + ":" + settings.port() + " timed out after "
+                    + settings.connectTimeout().toMillis() + "ms";
+        }
+        if (m.contains("Auth fail")) {
+            return "SSH to " + host.ip() + " as " + settings.user() + ": key " + settings.identityFile()
+                    + " was refused";
+        }
+        return "SSH to " + host.ip() + ":" + settings.port() + " failed: " + m;
+    }
+
+    private static Duration since(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    /** The session of one host, connected lazily under a per-host lock so other hosts are never held up. */
+    private final class HostSession {
+        private final HostConfig host;
+        private Session session;
+
+        HostSession(HostConfig host) {
+            this.host = host;
+        }
+
+        synchronized Session connected() throws JSchException {
+            if (session != null && session.isConnected()) {
+                return session;
+            }
+            Session s = jsch.getSession(settings.user(), host.ip(), settings.port());
+            s.setConfig("StrictHostKeyChecking", settings.strictHostKeys() ? "yes" : "no");
+            s.setConfig("PreferredAuthentications", "publickey");
+            int connectMs = (int) settings.connectTimeout().toMillis();
+            s.setServerAliveInterval(Math.max(1000, connectMs));
+            s.setServerAliveCountMax(2);
+            long start = System.nanoTime();
+            s.connect(connectMs);
+            log.debug("{}: SSH session to {} open in {}ms", host.name(), host.ip(),
+                    Duration.ofNanos(System.nanoTime() - start).toMillis());
+            session = s;
+            return s;
+        }
+
+        synchronized void drop(Session failed) {
+            if (session == failed) {
+                session.disconnect();
+                session = null;
+            }
+        }
+
+        synchronized boolean isOpen() {
+            return session != null && session.isConnected();
+        }
+
+        synchronized void close() {
+            if (session != null) {
+                session.disconnect();
+                session = null;
+            }
+        }
+    }
+}

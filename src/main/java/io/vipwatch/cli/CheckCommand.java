@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,6 +28,7 @@ import picocli.CommandLine.Option;
         description = {"Probe every VIP once and report where it lives and what is wrong with it.",
                 "Exit 0 if every VIP is healthy, 1 if any has a problem, 2 if the config is invalid."})
 final class CheckCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(CheckCommand.class);
     static final String DEFAULT_CONFIG = "/etc/vipwatch/vipwatch.yml";
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = DEFAULT_CONFIG,
@@ -41,6 +44,7 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws JSchException {
         PrintWriter out = spec.commandLine().getOut();
+        long loadStart = System.nanoTime();
         Loaded loaded;
         try {
             loaded = Loaded.from(config);
@@ -50,6 +54,7 @@ final class CheckCommand implements Callable<Integer> {
             return ExitCodes.BAD_CONFIG;
         }
         long start = System.nanoTime();
+        log.debug("config and {} rules loaded in {} ms", loaded.rules().rules().size(), (start - loadStart) / 1_000_000);
         List<CheckedVip> results = new ArrayList<>();
         ExecutorService executor = ProbeThreads.forConfig(loaded.config());
         try (SshPool ssh = new SshPool(loaded.config().ssh())) {
@@ -63,6 +68,7 @@ final class CheckCommand implements Callable<Integer> {
             executor.shutdownNow();
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        log.debug("probe cycle and rules done in {} ms", elapsed.toMillis());
         if (json) {
             out.println(JsonReport.render(results, elapsed));
         } else {

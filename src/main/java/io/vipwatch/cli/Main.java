@@ -20,7 +20,8 @@ public final class Main implements Runnable {
 
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
-        cl.setExitCodeExceptionMapper(e -> ExitCodes.INTERNAL);
+        cl.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.BAD_CONFIG);
+        cl.getCommandSpec().exitCodeOnExecutionException(ExitCodes.INTERNAL);
         return cl;
     }
 

@@ -62,8 +62,10 @@ public final class YamlErrors {
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             add(mark == null ? 0 : mark.getLine() + 1, "", "not valid YAML: " + e.getProblem());
+        } catch (java.nio.file.NoSuchFileException e) {
+            add(0, "", "no such file");
         } catch (IOException e) {
-            add(0, "", "cannot read file: " + e);
+            add(0, "", "cannot read file: " + e.getMessage());
         } catch (RuntimeException e) {
             add(0, "", "not valid YAML: " + e.getMessage());
         }

@@ -5,6 +5,7 @@ import dev.cel.bundle.CelFactory;
 import dev.cel.common.CelIssue;
 import dev.cel.common.CelValidationResult;
 import dev.cel.common.types.CelType;
+import dev.cel.common.types.CelTypes;
 import dev.cel.common.types.ListType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.runtime.CelEvaluationException;
@@ -49,11 +50,13 @@ public final class RuleLoader {
     public static final String BUNDLED = "/rules/vip-rules.yml";
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
-    private final Cel conditions = compiler(SimpleType.BOOL);
-    private final Cel hostLists = compiler(ListType.create(SimpleType.STRING));
+    private static final CelType HOST_LIST = ListType.create(SimpleType.STRING);
+    // One environment for both kinds of expression; the result type is checked per expression below. Building a
+    // CEL environment is the costliest part of start-up, so there is only one.
+    private final Cel cel = environment();
 
-    private static Cel compiler(CelType resultType) {
-        var builder = CelFactory.standardCelBuilder().setResultType(resultType);
+    private static Cel environment() {
+        var builder = CelFactory.standardCelBuilder();
         FactSchema.FACTS.forEach(builder::addVar);
         return builder.build();
     }
@@ -118,8 +121,8 @@ public final class RuleLoader {
                 r.error("name", "problem '" + name + "' is already defined at " + seen.get(name));
             }
             Severity severity = severity(r);
-            Optional<CelRuntime.Program> when = compile(conditions, r, "when", true);
-            Optional<CelRuntime.Program> hosts = r.has("hosts") ? compile(hostLists, r, "hosts", false) : Optional.empty();
+            Optional<CelRuntime.Program> when = compile(r, "when", SimpleType.BOOL, true);
+            Optional<CelRuntime.Program> hosts = r.has("hosts") ? compile(r, "hosts", HOST_LIST, false) : Optional.empty();
             if (when.isPresent()) {
                 rules.add(new Rule(name, severity, r.string("summary", name), r.string("when", ""), when.get(),
                         hosts, origin));
@@ -141,7 +144,7 @@ public final class RuleLoader {
         }
     }
 
-    private Optional<CelRuntime.Program> compile(Cel cel, YamlMap r, String key, boolean required) {
+    private Optional<CelRuntime.Program> compile(YamlMap r, String key, CelType expected, boolean required) {
         Optional<String> text = required ? Optional.of(r.requiredString(key)) : r.optionalString(key);
         if (text.isEmpty() || text.get().isBlank()) {
             return Optional.empty();
@@ -157,6 +160,12 @@ public final class RuleLoader {
             return Optional.empty();
         }
         try {
+            CelType found = result.getAst().getResultType();
+            if (!found.equals(expected)) {
+                r.errorAt(key, r.node(key).map(RuleLoader::contentLine).orElse(r.line()),
+                        "expected type '" + CelTypes.format(expected) + "' but found '" + CelTypes.format(found) + "'");
+                return Optional.empty();
+            }
             return Optional.of(cel.createProgram(result.getAst()));
         } catch (dev.cel.common.CelValidationException | CelEvaluationException e) {
             r.error(key, "cannot compile: " + e.getMessage());

@@ -79,7 +79,7 @@ class ConfigLoaderTest {
         assertThat(c.ssh().connectTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.mysql().password().reveal()).isEqualTo("s3cret-Pa55");
         assertThat(c.probes().interval()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(c.probes().l2Window()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.probes().l2Window()).isEqualTo(Duration.ofMillis(300));
         assertThat(c.clusters()).hasSize(1);
         assertThat(c.clusters().get(0).hosts()).extracting(HostConfig::name).containsExactly("db1", "db2", "db3");
         assertThat(c.clusters().get(0).hosts().get(1).ip()).isEqualTo("198.51.100.12");
@@ -223,5 +223,16 @@ class ConfigLoaderTest {
     @Test
     void rejectsAnEmptyFile() {
         assertThat(errors("")).containsExactly("DIR/vipwatch.yml: file is empty");
+    }
+
+    @Test
+    void aMissingConfigFileSaysSo() {
+        Path missing = dir.resolve("nope.yml");
+        try {
+            new ConfigLoader(Map.of()).load(missing);
+            throw new AssertionError("expected failure");
+        } catch (ConfigException e) {
+            assertThat(e.getMessage()).isEqualTo(missing.toAbsolutePath() + ": no such file");
+        }
     }
 }

@@ -153,35 +153,39 @@ public final class ConfigLoader {
             Set<String> hostNames = new java.util.LinkedHashSet<>();
             List<HostConfig> hosts = hosts(c, "hosts", true, hostNames);
             List<HostConfig> observers = hosts(c, "observers", false, new HashSet<>());
-            List<VipConfig> vips = new ArrayList<>();
-            Set<String> vipNames = new HashSet<>();
-            List<YamlMap> vipMaps = c.list("vips");
-            if (vipMaps.isEmpty()) {
-                c.error("vips", "list at least one VIP");
-            }
-            for (YamlMap v : vipMaps) {
-                v.rejectUnknownKeys(Set.of("name", "address", "expected_holder"));
-                String vipName = name(v, "name", vipNames, "VIP");
-                Optional<VipAddress> address = v.has("address")
-                        ? v.parsed("address", ConfigLoader::vipAddress, "an IPv4 address with prefix length such as 192.168.1.100/24")
-                        : missing(v, "address");
-                address.ifPresent(a -> {
-                    if (!vipAddresses.add(a.ip())) {
-                        v.error("address", "VIP address " + a.ip() + " is listed more than once");
-                    }
-                });
-                Optional<String> expected = v.optionalString("expected_holder");
-                expected.ifPresent(e -> {
-                    if (!hostNames.contains(e)) {
-                        v.error("expected_holder", "names no host of cluster '" + name + "' (hosts: "
-                                + String.join(", ", hostNames) + ")");
-                    }
-                });
-                address.ifPresent(a -> vips.add(new VipConfig(vipName, a, expected)));
-            }
+            List<VipConfig> vips = vips(c, name, hostNames, vipAddresses);
             clusters.add(new ClusterConfig(name, hosts, vips, observers));
         }
         return clusters;
+    }
+
+    private List<VipConfig> vips(YamlMap cluster, String clusterName, Set<String> hostNames, Set<String> vipAddresses) {
+        List<YamlMap> maps = cluster.list("vips");
+        if (maps.isEmpty()) {
+            cluster.error("vips", "list at least one VIP");
+        }
+        List<VipConfig> vips = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (YamlMap v : maps) {
+            v.rejectUnknownKeys(Set.of("name", "address", "expected_holder"));
+            String name = name(v, "name", names, "VIP");
+            Optional<VipAddress> address = v.requiredParsed("address", ConfigLoader::vipAddress,
+                    "an IPv4 address with prefix length such as 192.168.1.100/24");
+            address.ifPresent(a -> {
+                if (!vipAddresses.add(a.ip())) {
+                    v.error("address", "VIP address " + a.ip() + " is listed more than once");
+                }
+            });
+            Optional<String> expected = v.optionalString("expected_holder");
+            expected.ifPresent(e -> {
+                if (!hostNames.contains(e)) {
+                    v.error("expected_holder", "names no host of cluster '" + clusterName + "' (hosts: "
+                            + String.join(", ", hostNames) + ")");
+                }
+            });
+            address.ifPresent(a -> vips.add(new VipConfig(name, a, expected)));
+        }
+        return vips;
     }
 
     private List<HostConfig> hosts(YamlMap cluster, String key, boolean required, Set<String> names) {
@@ -194,18 +198,15 @@ public final class ConfigLoader {
         for (YamlMap h : maps) {
             h.rejectUnknownKeys(Set.of("name", "address", "interface"));
             String name = name(h, "name", names, "host");
-            Optional<Inet4Address> address = h.has("address")
-                    ? h.parsed("address", Ipv4::parse, "an IPv4 address such as 192.168.1.11")
-                    : missing(h, "address");
+            Optional<Inet4Address> address = h.requiredParsed("address", Ipv4::parse,
+                    "an IPv4 address such as 192.168.1.11");
             address.ifPresent(a -> {
                 if (!addresses.add(a.getHostAddress())) {
                     h.error("address", "address " + a.getHostAddress() + " is used by another host of this list");
                 }
             });
-            Optional<InterfaceName> iface = h.has("interface")
-                    ? h.parsed("interface", ConfigLoader::interfaceName,
-                            "an interface name of 1-15 characters from [A-Za-z0-9_.:@-], not starting with '-'")
-                    : missing(h, "interface");
+            Optional<InterfaceName> iface = h.requiredParsed("interface", ConfigLoader::interfaceName,
+                    "an interface name of 1-15 characters from [A-Za-z0-9_.:@-], not starting with '-'");
             if (address.isPresent() && iface.isPresent()) {
                 hosts.add(new HostConfig(name, address.get(), iface.get()));
             }
@@ -224,11 +225,6 @@ public final class ConfigLoader {
             m.error(key, "duplicate " + what + " name '" + name + "'");
         }
         return name;
-    }
-
-    private static <T> Optional<T> missing(YamlMap m, String key) {
-        m.requiredString(key);
-        return Optional.empty();
     }
 
     private static Optional<InterfaceName> interfaceName(String s) {

@@ -180,6 +180,15 @@ public final class YamlMap {
         return v;
     }
 
+    /** Like {@link #parsed}, but reports a missing key too. */
+    public <T> Optional<T> requiredParsed(String key, Function<String, Optional<T>> parser, String expected) {
+        if (!has(key)) {
+            requiredString(key);
+            return Optional.empty();
+        }
+        return parsed(key, parser, expected);
+    }
+
     /** A sequence of mappings, e.g. {@code hosts:}; reports a non-sequence and returns an empty list. */
     public List<YamlMap> list(String key) {
         Optional<Node> n = node(key);

@@ -109,7 +109,8 @@ final class Probes {
     }
 
     private static <T> Observed<T> unknown(CommandResult r) {
-        String detail = r.summary();
+        // A failed connection says all in its detail; a command that ran and failed needs the command line too.
+        String detail = r.outcome() == CommandResult.Outcome.ERROR && !r.detail().isEmpty() ? r.detail() : r.summary();
         return r.outcome() == CommandResult.Outcome.TIMEOUT ? Observed.timeout(detail, r.elapsed())
                 : Observed.error(detail, r.elapsed());
     }

@@ -134,7 +134,11 @@ public final class SshPool implements AutoCloseable {
             return "SSH to " + host.ip() + " as " + settings.user() + ": key " + settings.identityFile()
                     + " was refused";
         }
-        return "SSH to " + host.ip() + ":" + settings.port() + " failed: " + m;
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return "SSH to " + host.ip() + ":" + settings.port() + " failed: " + (root == e ? m : root.getMessage());
     }
 
     private static Duration since(long startNanos) {

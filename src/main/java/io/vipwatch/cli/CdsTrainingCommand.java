@@ -53,9 +53,8 @@ final class CdsTrainingCommand implements Callable<Integer> {
                     """);
             Config config = ConfigLoader.withSystemEnvironment().load(dir.resolve("vipwatch.yml"));
             RuleSet rules = new RuleLoader().loadBundled();
-            try (SshPool ignored = new SshPool(config.ssh())) {
-                new LocalExec().run(List.of("true"), Duration.ofSeconds(5));
-            }
+            new SshPool(config.ssh()).close(); // loads the key: JSch's key and cipher classes
+            new LocalExec().run(List.of("true"), Duration.ofSeconds(5));
             Properties props = new Properties();
             props.setProperty("user", "monitor");
             com.mysql.cj.conf.ConnectionUrl.getConnectionUrlInstance("jdbc:mysql://192.0.2.100:3306/", props);

@@ -13,7 +13,8 @@ import java.util.Optional;
  * @param rulesPath a rule file or a directory of them; empty means the rules bundled with vipwatch
  */
 public record Config(Path source, SshSettings ssh, MysqlSettings mysql, ProbeSettings probes,
-                     Optional<Path> rulesPath, List<ClusterConfig> clusters) {
+                     Optional<Path> rulesPath, List<ClusterConfig> clusters, ServiceSettings service,
+                     RepairSettings repairs) {
     public Config {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(ssh, "ssh");
@@ -21,6 +22,8 @@ public record Config(Path source, SshSettings ssh, MysqlSettings mysql, ProbeSet
         Objects.requireNonNull(probes, "probes");
         Objects.requireNonNull(rulesPath, "rulesPath");
         clusters = List.copyOf(clusters);
+        Objects.requireNonNull(service, "service");
+        Objects.requireNonNull(repairs, "repairs");
     }
 
     /** Number of VIPs over all clusters. */

@@ -47,7 +47,7 @@ public final class ConfigLoader {
             throw new ConfigException(found);
         }
         YamlMap top = YamlMap.of(errors, "", root.get());
-        top.rejectUnknownKeys(Set.of("ssh", "mysql", "probes", "rules", "clusters"));
+        top.rejectUnknownKeys(Set.of("ssh", "mysql", "probes", "rules", "clusters", "listen", "audit_log", "repairs"));
         Path dir = source.getParent();
 
         SshSettings ssh = ssh(top.map("ssh"), dir);
@@ -63,10 +63,12 @@ public final class ConfigLoader {
             top.error("clusters", "required key is missing: list at least one cluster");
         }
         List<ClusterConfig> clusters = clusters(top);
+        ServiceSettings service = ServiceSections.service(top, dir);
+        RepairSettings repairs = ServiceSections.repairs(top.map("repairs"));
         if (!found.isEmpty()) {
             throw new ConfigException(found);
         }
-        return new Config(source, ssh, mysql, probes, rules, clusters);
+        return new Config(source, ssh, mysql, probes, rules, clusters, service, repairs);
     }
 
     private SshSettings ssh(YamlMap m, Path dir) {
@@ -167,7 +169,7 @@ public final class ConfigLoader {
         List<VipConfig> vips = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (YamlMap v : maps) {
-            v.rejectUnknownKeys(Set.of("name", "address", "expected_holder"));
+            v.rejectUnknownKeys(Set.of("name", "address", "expected_holder", "interval", "cron", "dry_run"));
             String name = name(v, "name", names, "VIP");
             Optional<VipAddress> address = v.requiredParsed("address", ConfigLoader::vipAddress,
                     "an IPv4 address with prefix length such as 192.168.1.100/24");
@@ -176,16 +178,41 @@ public final class ConfigLoader {
                     v.error("address", "VIP address " + a.ip() + " is listed more than once");
                 }
             });
-            Optional<String> expected = v.optionalString("expected_holder");
-            expected.ifPresent(e -> {
-                if (!hostNames.contains(e)) {
-                    v.error("expected_holder", "names no host of cluster '" + clusterName + "' (hosts: "
-                            + String.join(", ", hostNames) + ")");
+            HolderPolicy policy = policy(v, clusterName, hostNames);
+            Optional<Duration> interval = v.has("interval")
+                    ? Optional.of(v.duration("interval", Duration.ofSeconds(5), MS_100, Duration.ofHours(1)))
+                    : Optional.empty();
+            Optional<String> cron = v.optionalString("cron");
+            cron.ifPresent(c -> {
+                if (interval.isPresent()) {
+                    v.error("cron", "set either interval or cron, not both");
+                } else if (!org.quartz.CronExpression.isValidExpression(c)) {
+                    v.error("cron", "not a Quartz cron expression (seconds minutes hours day-of-month month "
+                            + "day-of-week, e.g. '0/5 * * * * ?'): '" + c + "'");
                 }
             });
-            address.ifPresent(a -> vips.add(new VipConfig(name, a, expected)));
+            boolean dryRun = v.bool("dry_run", false);
+            if (address.isPresent() && !(interval.isPresent() && cron.isPresent())) {
+                vips.add(new VipConfig(name, address.get(), policy, interval, cron, dryRun));
+            }
         }
         return vips;
+    }
+
+    /** {@code expected_holder}: a host of the cluster, {@code writable}, or {@code any} (also when absent). */
+    private static HolderPolicy policy(YamlMap v, String clusterName, Set<String> hostNames) {
+        Optional<String> expected = v.optionalString("expected_holder");
+        if (expected.isEmpty() || expected.get().equals(HolderPolicy.ANY_WORD)) {
+            return HolderPolicy.any();
+        }
+        if (expected.get().equals(HolderPolicy.WRITABLE_WORD)) {
+            return HolderPolicy.writable();
+        }
+        if (!hostNames.contains(expected.get())) {
+            v.error("expected_holder", "names no host of cluster '" + clusterName + "' (hosts: "
+                    + String.join(", ", hostNames) + "; or 'writable', or 'any')");
+        }
+        return HolderPolicy.of(expected.get());
     }
 
     private List<HostConfig> hosts(YamlMap cluster, String key, boolean required, Set<String> names) {
@@ -196,8 +223,11 @@ public final class ConfigLoader {
         List<HostConfig> hosts = new ArrayList<>();
         Set<String> addresses = new HashSet<>();
         for (YamlMap h : maps) {
-            h.rejectUnknownKeys(Set.of("name", "address", "interface"));
+            h.rejectUnknownKeys(Set.of("name", "address", "interface", "fallback_interface"));
             String name = name(h, "name", names, "host");
+            if (name.equals(HolderPolicy.ANY_WORD) || name.equals(HolderPolicy.WRITABLE_WORD)) {
+                h.error("name", "'" + name + "' is reserved for expected_holder: choose another host name");
+            }
             Optional<Inet4Address> address = h.requiredParsed("address", Ipv4::parse,
                     "an IPv4 address such as 192.168.1.11");
             address.ifPresent(a -> {
@@ -207,8 +237,15 @@ public final class ConfigLoader {
             });
             Optional<InterfaceName> iface = h.requiredParsed("interface", ConfigLoader::interfaceName,
                     "an interface name of 1-15 characters from [A-Za-z0-9_.:@-], not starting with '-'");
+            Optional<InterfaceName> fallback = h.parsed("fallback_interface", ConfigLoader::interfaceName,
+                    "an interface name of 1-15 characters from [A-Za-z0-9_.:@-], not starting with '-'");
+            fallback.ifPresent(f -> {
+                if (f.equals(iface.orElse(null))) {
+                    h.error("fallback_interface", "is the same as interface '" + f + "'");
+                }
+            });
             if (address.isPresent() && iface.isPresent()) {
-                hosts.add(new HostConfig(name, address.get(), iface.get()));
+                hosts.add(new HostConfig(name, address.get(), iface.get(), fallback));
             }
         }
         return hosts;
@@ -227,7 +264,7 @@ public final class ConfigLoader {
         return name;
     }
 
-    private static Optional<InterfaceName> interfaceName(String s) {
+    static Optional<InterfaceName> interfaceName(String s) {
         return InterfaceName.isValid(s) ? Optional.of(new InterfaceName(s)) : Optional.empty();
     }
 

@@ -64,7 +64,8 @@ final class CdsTrainingCommand implements Callable<Integer> {
                     Observed.ok(new PingReply(true, 0.1, ""), MS),
                     List.of(new ArpView("local", Observed.ok(new NeighbourEntry("eth0", "02:00:00:00:00:01", "STALE"), MS))),
                     Observed.ok(List.of("02:00:00:00:00:01"), MS),
-                    Observed.ok(new SqlReply(true, "h1", "server_id=1", 1, null, false, ""), MS));
+                    Observed.ok(new SqlReply(true, "h1", "server_id=1", 1, null, false, ""), MS),
+                    new io.vipwatch.probe.Roles(List.of("h1"), true));
             List<CheckedVip> results = List.of(new CheckedVip(facts, rules.evaluate(facts)));
             JsonReport.render(results, MS);
             TableReport.render(new PrintWriter(Writer.nullWriter()), config.source(), results, MS);

@@ -152,7 +152,20 @@ public final class ProbeCycle {
             Location location = LocationAssembler.locate(cluster, vip, hostViews);
             return new VipFacts(cluster.name(), vip, started, elapsedSoFar, location, ping.join(),
                     arp.stream().map(CompletableFuture::join).toList(), L2Merge.merge(l2),
-                    Observed.ok(SqlIdentity.identify(sql.join(), ids), sql.join().latency()));
+                    Observed.ok(SqlIdentity.identify(sql.join(), ids), sql.join().latency()), roles(ids));
+        }
+
+        private static Roles roles(Map<String, MysqlClient.Answer> answers) {
+            List<String> masters = new ArrayList<>();
+            boolean complete = true;
+            for (Map.Entry<String, MysqlClient.Answer> e : answers.entrySet()) {
+                Boolean master = e.getValue().ok() ? e.getValue().master() : null;
+                complete &= master != null;
+                if (Boolean.TRUE.equals(master)) {
+                    masters.add(e.getKey());
+                }
+            }
+            return new Roles(masters, complete);
         }
     }
 }

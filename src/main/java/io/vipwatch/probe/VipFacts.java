@@ -1,5 +1,6 @@
 package io.vipwatch.probe;
 
+import io.vipwatch.config.HolderPolicy;
 import io.vipwatch.config.VipConfig;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,7 +14,7 @@ import java.util.Optional;
  */
 public record VipFacts(String cluster, VipConfig vip, Instant observedAt, Duration elapsed, Location location,
                        Observed<PingReply> ping, List<ArpView> arp, Observed<List<String>> l2Macs,
-                       Observed<SqlReply> sql) {
+                       Observed<SqlReply> sql, Roles roles) {
     public VipFacts {
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(vip, "vip");
@@ -22,6 +23,20 @@ public record VipFacts(String cluster, VipConfig vip, Instant observedAt, Durati
         Objects.requireNonNull(l2Macs, "l2Macs");
         Objects.requireNonNull(sql, "sql");
         arp = List.copyOf(arp);
+        Objects.requireNonNull(roles, "roles");
+    }
+
+    /**
+     * Who should hold the VIP this cycle: the static host; for policy {@code writable} the single master when every
+     * host answered (else empty: unknown); for {@code any} empty.
+     */
+    public Optional<String> expectedHolder() {
+        return switch (vip.policy().kind()) {
+            case STATIC -> vip.policy().host();
+            case WRITABLE -> roles.complete() && roles.masters().size() == 1
+                    ? Optional.of(roles.masters().get(0)) : Optional.empty();
+            case ANY -> Optional.empty();
+        };
     }
 
     /**
@@ -33,6 +48,6 @@ public record VipFacts(String cluster, VipConfig vip, Instant observedAt, Durati
         if (holders.size() == 1) {
             return Optional.ofNullable(location.holderMacs().get(holders.get(0)));
         }
-        return vip.expectedHolder().filter(holders::contains).map(h -> location.holderMacs().get(h));
+        return expectedHolder().filter(holders::contains).map(h -> location.holderMacs().get(h));
     }
 }

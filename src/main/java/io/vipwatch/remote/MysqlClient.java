@@ -29,8 +29,20 @@ public final class MysqlClient {
         this.settings = settings;
     }
 
-    /** What one query told us. {@code identity} is null when the query did not succeed. */
-    public record Answer(boolean ok, String identity, Duration latency, String error, boolean timedOut) {
+    /**
+     * What one query told us. {@code identity} is null when the query did not succeed; {@code readOnly} and
+     * {@code replica} are null when the server would not say (e.g. missing privileges).
+     */
+    public record Answer(boolean ok, String identity, Duration latency, String error, boolean timedOut,
+                         Boolean readOnly, Boolean replica) {
+        public Answer(boolean ok, String identity, Duration latency, String error, boolean timedOut) {
+            this(ok, identity, latency, error, timedOut, null, null);
+        }
+
+        /** Writable and not replicating: the master, as far as the VIP policy {@code writable} is concerned. */
+        public Boolean master() {
+            return readOnly == null || replica == null ? null : !readOnly && !replica;
+        }
     }
 
     public Answer ask(String ip) {
@@ -52,17 +64,31 @@ public final class MysqlClient {
             }
             Map<String, String> vars = new HashMap<>();
             try (ResultSet rs = st.executeQuery(
-                    "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('server_uuid', 'server_id')")) {
+                    "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('server_uuid', 'server_id', 'read_only')")) {
                 while (rs.next()) {
                     vars.put(rs.getString(1), rs.getString(2));
                 }
             }
             String identity = vars.containsKey("server_uuid") ? "server_uuid=" + vars.get("server_uuid")
                     : "server_id=" + vars.get("server_id");
-            return new Answer(true, identity, since(start), null, false);
+            Boolean readOnly = vars.containsKey("read_only") ? !"OFF".equalsIgnoreCase(vars.get("read_only")) : null;
+            return new Answer(true, identity, since(start), null, false, readOnly, isReplica(st));
         } catch (SQLException e) {
             return failed(start, describe(e), isTimeout(e));
         }
+    }
+
+    /** True when the server replicates from another; null when it will not say (privileges, old version). */
+    private static Boolean isReplica(Statement st) {
+        // SHOW REPLICA STATUS: MySQL 8.0.22+ and MariaDB 10.5+; SHOW SLAVE STATUS for older servers.
+        for (String query : new String[] {"SHOW REPLICA STATUS", "SHOW SLAVE STATUS"}) {
+            try (ResultSet rs = st.executeQuery(query)) {
+                return rs.next();
+            } catch (SQLException e) {
+                // try the older form
+            }
+        }
+        return null;
     }
 
     private static boolean isTimeout(SQLException e) {

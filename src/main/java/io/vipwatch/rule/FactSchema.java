@@ -3,6 +3,7 @@ package io.vipwatch.rule;
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.ListType;
 import dev.cel.common.types.SimpleType;
+import io.vipwatch.config.HolderPolicy;
 import io.vipwatch.probe.ArpView;
 import io.vipwatch.probe.Location;
 import io.vipwatch.probe.NeighbourEntry;
@@ -37,6 +38,7 @@ public final class FactSchema {
         f.put("cluster", SimpleType.STRING);
         f.put("vip.name", SimpleType.STRING);
         f.put("vip.address", SimpleType.STRING);
+        f.put("vip.policy", SimpleType.STRING);
         f.put("vip.expected_holder", SimpleType.STRING);
         f.put("vip.holders", STRINGS);
         f.put("location.complete", SimpleType.BOOL);
@@ -57,6 +59,7 @@ public final class FactSchema {
         f.put("sql.latency_ms", SimpleType.DOUBLE);
         f.put("sql.error", SimpleType.STRING);
         f.put("sql.server", SimpleType.STRING);
+        f.put("mysql.masters", STRINGS);
         return Collections.unmodifiableMap(f);
     }
 
@@ -67,7 +70,16 @@ public final class FactSchema {
         v.put("cluster", facts.cluster());
         v.put("vip.name", facts.vip().name());
         v.put("vip.address", facts.vip().address().ip());
-        v.put("vip.expected_holder", facts.vip().expectedHolder().orElse(""));
+        v.put("vip.policy", facts.vip().policy().label());
+        // "" means "no particular host" (policy any); absent means "unknown" (policy writable, no single master).
+        facts.expectedHolder().ifPresentOrElse(h -> v.put("vip.expected_holder", h), () -> {
+            if (facts.vip().policy().kind() == HolderPolicy.Kind.ANY) {
+                v.put("vip.expected_holder", "");
+            }
+        });
+        if (facts.roles().complete()) {
+            v.put("mysql.masters", facts.roles().masters());
+        }
         if (loc.anyAnswered()) {
             v.put("vip.holders", loc.holders());
         }

@@ -10,10 +10,11 @@ import java.util.Optional;
 /**
  * One compiled rule: a problem name and the CEL condition that raises it.
  *
- * @param origin {@code FILE:LINE} of the rule, for messages
+ * @param origin    {@code FILE:LINE} of the rule, for messages
+ * @param lifecycle {@code for}, {@code clear_for}, repair plan, alerts, cooldown and escalation limits
  */
 public record Rule(String name, Severity severity, String summary, String condition, CelRuntime.Program when,
-                   Optional<CelRuntime.Program> hosts, String origin) {
+                   Optional<CelRuntime.Program> hosts, String origin, Lifecycle lifecycle) {
     /** What a condition evaluated to. UNKNOWN when it needed a fact that this cycle could not establish. */
     public enum Verdict { FIRES, CLEAR, UNKNOWN }
 
@@ -23,6 +24,7 @@ public record Rule(String name, Severity severity, String summary, String condit
         Objects.requireNonNull(summary, "summary");
         Objects.requireNonNull(when, "when");
         Objects.requireNonNull(hosts, "hosts");
+        Objects.requireNonNull(lifecycle, "lifecycle");
     }
 
     public Verdict evaluate(Map<String, Object> facts) {

@@ -109,10 +109,12 @@ public final class RuleLoader {
 
     private List<Rule> parse(YamlErrors errors, Node root, Map<String, String> seen) {
         YamlMap top = YamlMap.of(errors, "", root);
-        top.rejectUnknownKeys(Set.of("rules"));
+        // `plans:` (repair plans) may share a file with rules; the repair package reads it.
+        top.rejectUnknownKeys(Set.of("rules", "plans"));
         List<Rule> rules = new ArrayList<>();
         for (YamlMap r : top.list("rules")) {
-            r.rejectUnknownKeys(Set.of("name", "severity", "when", "hosts", "summary"));
+            r.rejectUnknownKeys(Set.of("name", "severity", "when", "hosts", "summary", "for", "clear_for", "repair",
+                    "alert", "cooldown", "max_attempts", "window"));
             String name = r.requiredString("name");
             String origin = errors.file() + ":" + r.line();
             if (!name.isEmpty() && !NAME.matcher(name).matches()) {
@@ -125,13 +127,39 @@ public final class RuleLoader {
             Optional<CelRuntime.Program> hosts = r.has("hosts") ? compile(r, "hosts", HOST_LIST, false) : Optional.empty();
             if (when.isPresent()) {
                 rules.add(new Rule(name, severity, r.string("summary", name), r.string("when", ""), when.get(),
-                        hosts, origin));
+                        hosts, origin, lifecycle(r)));
             }
         }
-        if (!top.has("rules")) {
+        if (!top.has("rules") && !top.has("plans")) {
             top.error("rules", "required key is missing: a list of rules");
         }
         return rules;
+    }
+
+    private static Lifecycle lifecycle(YamlMap r) {
+        Lifecycle d = Lifecycle.DEFAULT;
+        List<String> alerts = new ArrayList<>();
+        r.node("alert").ifPresent(n -> {
+            if (n instanceof org.yaml.snakeyaml.nodes.SequenceNode seq) {
+                seq.getValue().forEach(item -> alerts.add(item instanceof ScalarNode sc ? sc.getValue() : "?"));
+            } else {
+                alerts.add(r.string("alert", ""));
+            }
+        });
+        Optional<String> repair = r.optionalString("repair");
+        repair.ifPresent(p -> {
+            if (!NAME.matcher(p).matches()) {
+                r.error("repair", "expected a plan name of lower-case letters, digits and '-', found '" + p + "'");
+            }
+        });
+        return new Lifecycle(
+                r.integer("for", d.forCycles(), 1, 1000),
+                r.integer("clear_for", d.clearFor(), 1, 1000),
+                repair,
+                alerts,
+                r.duration("cooldown", d.cooldown(), java.time.Duration.ZERO, java.time.Duration.ofHours(24)),
+                r.integer("max_attempts", d.maxAttempts(), 1, 100),
+                r.duration("window", d.window(), java.time.Duration.ofSeconds(1), java.time.Duration.ofDays(7)));
     }
 
     private static Severity severity(YamlMap r) {

@@ -159,7 +159,7 @@ class ConfigLoaderTest {
     void rejectsAnExpectedHolderThatNamesNoHost() {
         assertThat(errors(EXAMPLE.replace("expected_holder: db1", "expected_holder: db9"))).containsExactly(
                 "DIR/vipwatch.yml:21: clusters[0].vips[0].expected_holder: names no host of cluster 'lab' "
-                        + "(hosts: db1, db2, db3)");
+                        + "(hosts: db1, db2, db3; or 'writable', or 'any')");
     }
 
     @Test

@@ -144,4 +144,31 @@ class DefaultRulesTest {
         assertThat(e.problems()).isEmpty();
         assertThat(e.undecided()).containsExactly("ping-failed");
     }
+
+    @Test
+    void writablePolicyFollowsTheSingleMaster() {
+        Facts f = new Facts().holders("db2");
+        f.expected = Optional.empty();
+        f.policy = io.vipwatch.config.HolderPolicy.writable();
+        f.roles = new io.vipwatch.probe.Roles(List.of("db2"), true);
+        f.sql = Observed.ok(new SqlReply(true, "db2", "server_id=2", 1, null, false, ""), MS);
+        f.arp = Observed.ok(new NeighbourEntry("eth0", Facts.MAC2, "REACHABLE"), MS);
+        f.l2 = Observed.ok(List.of(Facts.MAC2), MS);
+        assertThat(problems(f)).isEmpty();
+        f.roles = new io.vipwatch.probe.Roles(List.of("db1"), true);
+        assertThat(problems(f)).containsExactly("vip-misplaced");
+    }
+
+    @Test
+    void writablePolicyWithoutASingleMasterIsAmbiguousAndDecidesNoPlacement() {
+        Facts f = new Facts();
+        f.expected = Optional.empty();
+        f.policy = io.vipwatch.config.HolderPolicy.writable();
+        f.roles = new io.vipwatch.probe.Roles(List.of("db1", "db2"), true);
+        Evaluation e = rules.evaluate(f.build());
+        assertThat(e.problems()).extracting(Problem::name).containsExactly("master-ambiguous");
+        assertThat(e.undecided()).contains("vip-misplaced");
+        f.roles = new io.vipwatch.probe.Roles(List.of(), false);
+        assertThat(rules.evaluate(f.build()).undecided()).contains("master-ambiguous", "vip-misplaced");
+    }
 }

@@ -29,6 +29,8 @@ final class Facts {
     List<String> unreachable = new ArrayList<>();
     List<String> linkDown = new ArrayList<>();
     Optional<String> expected = Optional.of("db1");
+    io.vipwatch.config.HolderPolicy policy;
+    io.vipwatch.probe.Roles roles = new io.vipwatch.probe.Roles(List.of("db1"), true);
     Observed<PingReply> ping = Observed.ok(new PingReply(true, 0.05, ""), MS);
     Observed<NeighbourEntry> arp = Observed.ok(new NeighbourEntry("eth0", MAC1, "REACHABLE"), MS);
     Observed<List<String>> l2 = Observed.ok(List.of(MAC1), MS);
@@ -48,9 +50,11 @@ final class Facts {
         }
         Map<String, String> details = new LinkedHashMap<>();
         unreachable.forEach(h -> details.put(h, "SSH timed out"));
-        VipConfig vip = new VipConfig("rw", new VipAddress(Ipv4.parse("198.51.100.100").orElseThrow(), 24), expected);
+        VipAddress address = new VipAddress(Ipv4.parse("198.51.100.100").orElseThrow(), 24);
+        VipConfig vip = policy == null ? new VipConfig("rw", address, expected)
+                : new VipConfig("rw", address, policy, Optional.empty(), Optional.empty(), false);
         return new VipFacts("lab", vip, Instant.EPOCH, MS,
                 new Location(hosts, holders, unreachable, linkDown, ifaces, macs, details),
-                ping, List.of(new ArpView("local", arp)), l2, sql);
+                ping, List.of(new ArpView("local", arp)), l2, sql, roles);
     }
 }

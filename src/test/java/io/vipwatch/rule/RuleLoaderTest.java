@@ -30,13 +30,13 @@ class RuleLoaderTest {
         RuleSet rules = new RuleLoader().loadBundled();
         assertThat(rules.rules()).extracting(Rule::name).containsExactlyInAnyOrder("vip-missing", "vip-misplaced",
                 "duplicate-holders", "arp-stale", "ping-failed", "sql-failed", "sql-wrong-server", "host-unreachable",
-                "interface-down");
+                "interface-down", "master-ambiguous");
     }
 
     @Test
     void theRepositoryRulesDirectoryLoadsToo() throws Exception {
         RuleSet rules = new RuleLoader().load(Path.of("rules"));
-        assertThat(rules.rules()).hasSize(9);
+        assertThat(rules.rules()).hasSize(10);
     }
 
     @Test
@@ -89,7 +89,8 @@ class RuleLoaderTest {
                     when: ping.ok
                     repaer: nothing
                 """)).containsExactly(
-                "DIR/bad.yml:7: rules[1].repaer: unknown key (expected one of hosts, name, severity, summary, when)",
+                "DIR/bad.yml:7: rules[1].repaer: unknown key (expected one of alert, clear_for, cooldown, for, hosts, "
+                        + "max_attempts, name, repair, severity, summary, when, window)",
                 "DIR/bad.yml:4: rules[1].name: problem 'twice' is already defined at DIR/bad.yml:2",
                 "DIR/bad.yml:5: rules[1].severity: expected critical, warning or info, found 'urgent'");
     }

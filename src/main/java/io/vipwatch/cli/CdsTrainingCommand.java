@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import io.vipwatch.report.CheckedVip;
+import io.vipwatch.report.JsonReport;
 import picocli.CommandLine.Command;
 
 /**

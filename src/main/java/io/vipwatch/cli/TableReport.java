@@ -7,6 +7,7 @@ import io.vipwatch.probe.PingReply;
 import io.vipwatch.probe.SqlReply;
 import io.vipwatch.probe.VipFacts;
 import io.vipwatch.rule.Problem;
+import io.vipwatch.report.CheckedVip;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;

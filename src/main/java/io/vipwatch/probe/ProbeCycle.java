@@ -50,17 +50,11 @@ public final class ProbeCycle {
     public List<VipFacts> run() {
         Instant started = clock.instant();
         long startNanos = System.nanoTime();
+        HostViews views = new HostViews(Duration.ofDays(1)); // one read per host serves the whole run
         List<Pending> pending = new ArrayList<>();
         for (ClusterConfig cluster : config.clusters()) {
-            Map<String, CompletableFuture<Observed<HostSnapshot>>> views = new LinkedHashMap<>();
-            Map<String, CompletableFuture<MysqlClient.Answer>> identities = new LinkedHashMap<>();
-            for (HostConfig host : cluster.hosts()) {
-                views.put(host.name(), async(() -> probes.location(host), sshBudget(), Observed::timeout));
-                identities.put(host.name(), async(() -> probes.sql(host.ip()), sqlBudget(),
-                        (d, e) -> new MysqlClient.Answer(false, null, e, d, true)));
-            }
             for (VipConfig vip : cluster.vips()) {
-                pending.add(startVip(cluster, vip, views, identities));
+                pending.add(startVip(cluster, vip, views.locations(cluster), views.identities(cluster)));
             }
         }
         List<VipFacts> facts = new ArrayList<>();
@@ -68,6 +62,61 @@ public final class ProbeCycle {
             facts.add(p.assemble(started, Duration.ofNanos(System.nanoTime() - startNanos)));
         }
         return facts;
+    }
+
+    /**
+     * Probes one VIP. Host reads come from {@code views}: VIPs of one cluster probed at about the same time share
+     * one SSH read per host; a repair's verification passes fresh views.
+     */
+    public VipFacts probe(ClusterConfig cluster, VipConfig vip, HostViews views) {
+        Instant started = clock.instant();
+        long startNanos = System.nanoTime();
+        Pending p = startVip(cluster, vip, views.locations(cluster), views.identities(cluster));
+        return p.assemble(started, Duration.ofNanos(System.nanoTime() - startNanos));
+    }
+
+    /**
+     * Per-host reads (interfaces over SSH, MySQL identity and role) shared by the VIPs of a cluster: a read is
+     * reused while it is in flight or younger than {@code maxAge}, so N VIPs on a host cost one {@code ip} call.
+     */
+    public final class HostViews {
+        private final long maxAgeNanos;
+        private final Map<String, Timed<Observed<HostSnapshot>>> locations = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, Timed<MysqlClient.Answer>> identities = new java.util.concurrent.ConcurrentHashMap<>();
+
+        private record Timed<T>(CompletableFuture<T> future, long startedNanos) {
+        }
+
+        public HostViews(Duration maxAge) {
+            this.maxAgeNanos = maxAge.toNanos();
+        }
+
+        Map<String, CompletableFuture<Observed<HostSnapshot>>> locations(ClusterConfig cluster) {
+            Map<String, CompletableFuture<Observed<HostSnapshot>>> out = new LinkedHashMap<>();
+            for (HostConfig host : cluster.hosts()) {
+                out.put(host.name(), shared(locations, cluster.name() + "/" + host.name(),
+                        () -> async(() -> probes.location(host), sshBudget(), Observed::timeout)));
+            }
+            return out;
+        }
+
+        Map<String, CompletableFuture<MysqlClient.Answer>> identities(ClusterConfig cluster) {
+            Map<String, CompletableFuture<MysqlClient.Answer>> out = new LinkedHashMap<>();
+            for (HostConfig host : cluster.hosts()) {
+                out.put(host.name(), shared(identities, cluster.name() + "/" + host.name(),
+                        () -> async(() -> probes.sql(host.ip()), sqlBudget(),
+                                (d, e) -> new MysqlClient.Answer(false, null, e, d, true))));
+            }
+            return out;
+        }
+
+        private <T> CompletableFuture<T> shared(Map<String, Timed<T>> cache, String key,
+                                                Supplier<CompletableFuture<T>> start) {
+            long now = System.nanoTime();
+            return cache.compute(key, (k, old) -> old != null
+                    && (!old.future().isDone() || now - old.startedNanos() < maxAgeNanos)
+                    ? old : new Timed<>(start.get(), now)).future();
+        }
     }
 
     private Pending startVip(ClusterConfig cluster, VipConfig vip,

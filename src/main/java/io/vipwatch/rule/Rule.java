@@ -2,6 +2,7 @@ package io.vipwatch.rule;
 
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
+import io.vipwatch.config.Origin;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -10,11 +11,11 @@ import java.util.Optional;
 /**
  * One compiled rule: a problem name and the CEL condition that raises it.
  *
- * @param origin    {@code FILE:LINE} of the rule, for messages
+ * @param origin    where the rule is defined, for messages
  * @param lifecycle {@code for}, {@code clear_for}, repair plan, alerts, cooldown and escalation limits
  */
 public record Rule(String name, Severity severity, String summary, String condition, CelRuntime.Program when,
-                   Optional<CelRuntime.Program> hosts, String origin, Lifecycle lifecycle) {
+                   Optional<CelRuntime.Program> hosts, Origin origin, Lifecycle lifecycle) {
     /** What a condition evaluated to. UNKNOWN when it needed a fact that this cycle could not establish. */
     public enum Verdict { FIRES, CLEAR, UNKNOWN }
 

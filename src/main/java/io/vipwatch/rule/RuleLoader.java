@@ -12,6 +12,7 @@ import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import io.vipwatch.config.ConfigError;
 import io.vipwatch.config.ConfigException;
+import io.vipwatch.config.Origin;
 import io.vipwatch.config.YamlErrors;
 import io.vipwatch.config.YamlMap;
 import java.io.IOException;
@@ -116,10 +117,10 @@ public final class RuleLoader {
             r.rejectUnknownKeys(Set.of("name", "severity", "when", "hosts", "summary", "for", "clear_for", "repair",
                     "alert", "cooldown", "max_attempts", "window"));
             String name = r.requiredString("name");
-            String origin = errors.file() + ":" + r.line();
+            Origin origin = new Origin(errors.file(), r.line());
             if (!name.isEmpty() && !NAME.matcher(name).matches()) {
                 r.error("name", "expected a problem name of lower-case letters, digits and '-', found '" + name + "'");
-            } else if (!name.isEmpty() && seen.putIfAbsent(name, origin) != null) {
+            } else if (!name.isEmpty() && seen.putIfAbsent(name, origin.toString()) != null) {
                 r.error("name", "problem '" + name + "' is already defined at " + seen.get(name));
             }
             Severity severity = severity(r);

@@ -13,7 +13,7 @@ class ConfigCliIT {
     void validateAcceptsTheLabConfig() {
         Lab.Run r = Lab.vipwatch("validate", "--config", Lab.CONFIG.toString());
         assertThat(r.exit()).as(r.stderr()).isZero();
-        assertThat(r.stdout()).contains("valid (1 cluster(s), 2 VIP(s), 10 rule(s))");
+        assertThat(r.stdout()).contains("valid (1 cluster(s), 2 VIP(s), 11 rule(s))");
     }
 
     @Test

@@ -132,6 +132,35 @@ public final class Lab {
         throw new AssertionError("no problem " + name + " in " + vip);
     }
 
+    /** The namespace of a lab host ("db1") or of the watchdog ("watch"). */
+    public static String ns(String host) {
+        return System.getenv().getOrDefault("VIPWATCH_LAB_PREFIX", "vw") + "-" + host;
+    }
+
+    /** The IPv4 addresses on one interface of a lab host, e.g. [198.51.100.11/25, 198.51.100.100/25]. */
+    public static List<String> addresses(String host, String iface) {
+        Run r = run(List.of("ip", "-n", ns(host), "-o", "-4", "addr", "show", "dev", iface), Duration.ofSeconds(10));
+        List<String> out = new ArrayList<>();
+        for (String line : r.stdout().split("\n")) {
+            String[] f = line.trim().split("\s+");
+            if (f.length > 3 && f[2].equals("inet")) {
+                out.add(f[3]);
+            }
+        }
+        return out;
+    }
+
+    /** Whether the host carries the address on any interface. */
+    public static boolean holds(String host, String ip) {
+        Run r = run(List.of("ip", "-n", ns(host), "-o", "-4", "addr", "show"), Duration.ofSeconds(10));
+        return r.stdout().contains(" " + ip + "/");
+    }
+
+    /** The watchdog's neighbour entry for an address, as `ip neigh` prints it ("" when none). */
+    public static String watchdogNeighbour(String ip) {
+        return run(List.of("ip", "neigh", "show", "to", ip), Duration.ofSeconds(10)).stdout().trim();
+    }
+
     /** Writes a variant of the lab config (same directory, so relative paths keep working). */
     public static Path configVariant(String name, String from, String to) throws IOException {
         String original = Files.readString(CONFIG);

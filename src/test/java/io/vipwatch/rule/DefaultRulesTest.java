@@ -133,7 +133,10 @@ class DefaultRulesTest {
         Facts f = new Facts();
         f.linkDown.add("db1");
         f.ping = Observed.ok(new PingReply(false, 0, "no reply"), MS);
-        assertThat(problems(f)).containsExactly("interface-down", "ping-failed");
+        assertThat(problems(f)).containsExactly("interface-down", "holder-link-down", "ping-failed");
+        f.linkDown.set(0, "db3"); // another host's cable: worth an alert, nothing to move
+        f.ping = Observed.ok(new PingReply(true, 0.1, ""), MS);
+        assertThat(problems(f)).containsExactly("interface-down");
     }
 
     @Test

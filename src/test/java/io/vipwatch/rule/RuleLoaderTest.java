@@ -26,17 +26,17 @@ class RuleLoaderTest {
     }
 
     @Test
-    void bundledRulesCompileAndNameTheNineProblems() throws Exception {
+    void bundledRulesCompileAndNameTheirProblems() throws Exception {
         RuleSet rules = new RuleLoader().loadBundled();
         assertThat(rules.rules()).extracting(Rule::name).containsExactlyInAnyOrder("vip-missing", "vip-misplaced",
                 "duplicate-holders", "arp-stale", "ping-failed", "sql-failed", "sql-wrong-server", "host-unreachable",
-                "interface-down", "master-ambiguous");
+                "interface-down", "master-ambiguous", "holder-link-down");
     }
 
     @Test
     void theRepositoryRulesDirectoryLoadsToo() throws Exception {
         RuleSet rules = new RuleLoader().load(Path.of("rules"));
-        assertThat(rules.rules()).hasSize(10);
+        assertThat(rules.rules()).hasSize(11);
     }
 
     @Test

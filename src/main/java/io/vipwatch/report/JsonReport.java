@@ -1,4 +1,4 @@
-package io.vipwatch.cli;
+package io.vipwatch.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,16 +19,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code check --json}: every fact of every VIP. A fact that could not be established is {@code null}, with the
+ * The JSON form of VIP facts and problems: {@code check --json}, and the facts part of the status API.
+ * Every fact of every VIP. A fact that could not be established is {@code null}, with the
  * probe's {@code status} and {@code detail} saying why, so a consumer can tell "false" from "unknown".
  */
-final class JsonReport {
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+public final class JsonReport {
+    public static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private JsonReport() {
     }
 
-    static String render(List<CheckedVip> results, Duration elapsed) {
+    public static String render(List<CheckedVip> results, Duration elapsed) {
         ObjectNode root = MAPPER.createObjectNode();
         ArrayNode vips = root.putArray("vips");
         results.forEach(r -> vips.add(vip(r)));
@@ -41,7 +42,8 @@ final class JsonReport {
         }
     }
 
-    private static ObjectNode vip(CheckedVip r) {
+    /** One VIP: its facts, problems and undecided rules. */
+    public static ObjectNode vip(CheckedVip r) {
         VipFacts f = r.facts();
         Location loc = f.location();
         ObjectNode n = MAPPER.createObjectNode();

@@ -1,8 +1,8 @@
-package io.vipwatch.cli;
+package io.vipwatch.report;
 
 import io.vipwatch.probe.VipFacts;
 import io.vipwatch.rule.Evaluation;
 
 /** One VIP's facts and what the rules made of them. */
-record CheckedVip(VipFacts facts, Evaluation evaluation) {
+public record CheckedVip(VipFacts facts, Evaluation evaluation) {
 }

@@ -1,0 +1,232 @@
+package io.vipwatch.repair;
+
+import io.vipwatch.config.ClusterConfig;
+import io.vipwatch.config.HostConfig;
+import io.vipwatch.config.InterfaceName;
+import io.vipwatch.config.RepairSettings;
+import io.vipwatch.probe.VipFacts;
+import io.vipwatch.remote.CommandResult;
+import io.vipwatch.remote.LocalExec;
+import io.vipwatch.remote.ShellWords;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The state of one repair while it runs: which step is current, what earlier steps did (holders removed, VIP
+ * added, interface chosen), and the records written so far. Steps run commands only through it, so dry runs, the
+ * per-step deadline and the audit trail are handled in one place.
+ */
+final class RepairRun {
+    private final RepairRequest request;
+    private final RepairSettings settings;
+    private final CommandRunner runner;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final boolean dryRun;
+    private final List<StepName> plan;
+    private final Consumer<StepRecord> sink;
+    private final List<StepRecord> records = new ArrayList<>();
+    private int index;
+    private Instant stepStart;
+    // Effects of earlier steps: real ones while running, assumed ones in the preflight pass.
+    private Set<String> removedHolders = new LinkedHashSet<>();
+    private boolean vipAdded;
+    private Optional<InterfaceName> linkInterface = Optional.empty();
+
+    RepairRun(RepairRequest request, RepairSettings settings, CommandRunner runner, Clock clock, Sleeper sleeper,
+              boolean dryRun, Consumer<StepRecord> sink) {
+        this.request = request;
+        this.settings = settings;
+        this.runner = runner;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.dryRun = dryRun;
+        this.plan = request.plan().stepNames();
+        this.sink = sink;
+    }
+
+    /** Makes step {@code i} of the plan current and starts its deadline. */
+    void at(int i) {
+        index = i;
+        stepStart = clock.instant();
+    }
+
+    /** Forgets the effects assumed in the preflight pass. */
+    void resetEffects() {
+        removedHolders = new LinkedHashSet<>();
+        vipAdded = false;
+        linkInterface = Optional.empty();
+    }
+
+    String step() {
+        return plan.get(index).label();
+    }
+
+    /** Whether {@code step} comes later in the plan than the current step. */
+    boolean later(StepName step) {
+        return plan.subList(index + 1, plan.size()).contains(step);
+    }
+
+    RepairRequest request() {
+        return request;
+    }
+
+    VipFacts facts() {
+        return request.facts();
+    }
+
+    ClusterConfig cluster() {
+        return request.cluster();
+    }
+
+    boolean dryRun() {
+        return dryRun;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    RepairSettings settings() {
+        return settings;
+    }
+
+    Set<String> removedHolders() {
+        return removedHolders;
+    }
+
+    boolean vipAdded() {
+        return vipAdded;
+    }
+
+    void vipAdded(boolean added) {
+        vipAdded = added;
+    }
+
+    Optional<InterfaceName> linkInterface() {
+        return linkInterface;
+    }
+
+    void linkInterface(InterfaceName iface) {
+        linkInterface = Optional.of(iface);
+    }
+
+    List<StepRecord> records() {
+        return List.copyOf(records);
+    }
+
+    /** The expected holder, which every step that acts on "the" host acts on; refuses when there is none. */
+    HostConfig target() throws Stop {
+        String name = request.expectedHolder().orElseThrow(() -> refuse("no expected holder: alert only"));
+        return cluster().host(name).orElseThrow(() -> refuse("expected holder " + name
+                + " is not a host of cluster " + cluster().name()));
+    }
+
+    /** The expected holder's name, or {@code ""}, for records of steps that ran no command. */
+    String targetName() {
+        return request.expectedHolder().orElse("");
+    }
+
+    /** The interface a holder carries the VIP on, per the facts, if it is a valid interface name. */
+    Optional<InterfaceName> holderInterface(String host) {
+        String iface = facts().location().holderInterfaces().get(host);
+        return InterfaceName.isValid(iface) ? Optional.of(new InterfaceName(iface)) : Optional.empty();
+    }
+
+    /** {@code dry-run} in a dry run, else {@code result}: for records of steps that had nothing to do. */
+    String orDryRun(String result) {
+        return dryRun ? StepRecord.DRY_RUN : result;
+    }
+
+    /** The host of that name, positively known to the config; refuses otherwise. */
+    HostConfig host(String name) throws Stop {
+        return cluster().host(name).orElseThrow(() -> refuse(name + " is not a host of cluster " + cluster().name()));
+    }
+
+    /** Runs {@code argv} on {@code host}; in a dry run records it as {@code dry-run} with {@code wouldDo} instead. */
+    Optional<CommandResult> remote(HostConfig host, List<String> argv, Duration timeout, String wouldDo) {
+        return remote(host, ShellWords.join(argv), timeout, wouldDo);
+    }
+
+    Optional<CommandResult> remote(HostConfig host, String line, Duration timeout, String wouldDo) {
+        if (dryRun) {
+            record(new StepRecord(step(), host.name(), line, -1, "", Duration.ZERO, StepRecord.DRY_RUN, wouldDo));
+            return Optional.empty();
+        }
+        return Optional.of(runner.remote(host, line, timeout));
+    }
+
+    Optional<CommandResult> local(List<String> argv, Duration timeout, String wouldDo) {
+        if (dryRun) {
+            record(new StepRecord(step(), LocalExec.WHERE, ShellWords.join(argv), -1, "", Duration.ZERO,
+                    StepRecord.DRY_RUN, wouldDo));
+            return Optional.empty();
+        }
+        return Optional.of(runner.local(argv, timeout));
+    }
+
+    /** Records a command's result. */
+    void record(CommandResult r, String result, String detail) {
+        String why = r.detail().isEmpty() ? detail : detail + " (" + r.detail() + ")";
+        record(new StepRecord(step(), r.where(), r.command(), r.exitCode(), r.stdout() + r.stderr(), r.elapsed(),
+                result, why));
+    }
+
+    /** Records a step (or a decision) that ran no command. */
+    void note(String host, String result, String detail) {
+        record(new StepRecord(step(), host, "", -1, "", Duration.between(stepStart, clock.instant()), result, detail));
+    }
+
+    void record(StepRecord r) {
+        records.add(r);
+        sink.accept(r);
+    }
+
+    static Stop refuse(String reason) {
+        return new Stop(RepairOutcome.Result.REFUSED, reason, false);
+    }
+
+    /** Records the command that showed the precondition does not hold, and stops as refused. */
+    Stop refused(CommandResult r, String reason) {
+        record(r, StepRecord.REFUSED, reason);
+        String why = r.detail().isEmpty() ? reason : reason + " (" + r.detail() + ")";
+        return new Stop(RepairOutcome.Result.REFUSED, why, true);
+    }
+
+    /** Records the command that failed, and stops as failed. */
+    Stop failed(CommandResult r, String reason) {
+        String why = reason + ": " + r.summary();
+        record(r, StepRecord.FAILED, reason);
+        return new Stop(RepairOutcome.Result.FAILED, why, true);
+    }
+
+    /** What is left of the current step's {@code step_timeout}; fails the step when nothing is. */
+    Duration remaining() throws Stop {
+        Duration left = settings.stepTimeout().minus(Duration.between(stepStart, clock.instant()));
+        if (left.isNegative() || left.isZero()) {
+            throw new Stop(RepairOutcome.Result.FAILED, step() + " ran out of its step_timeout of "
+                    + settings.stepTimeout().toMillis() + "ms", false);
+        }
+        return left;
+    }
+
+    /** Waits {@code d} (nothing for zero); an interrupt fails the repair and keeps the thread's flag set. */
+    void sleep(Duration d) throws Stop {
+        if (d.isNegative() || d.isZero()) {
+            return;
+        }
+        try {
+            sleeper.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Stop(RepairOutcome.Result.FAILED, "interrupted while waiting " + d.toMillis() + "ms", false);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.vipwatch.service;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.vipwatch.report.CheckedVip;
+import io.vipwatch.report.JsonReport;
+import io.vipwatch.repair.RepairOutcome;
+import io.vipwatch.repair.StepRecord;
+import io.vipwatch.rule.RuleTracker;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * The status API: {@code GET /api/status} (every VIP's latest facts, active problems with since-when, rule states,
+ * last repair) and {@code GET /healthz}. Read-only; binds to {@code listen:} (loopback by default).
+ */
+public final class StatusServer implements AutoCloseable {
+    private final HttpServer server;
+    private final Supplier<Watchdog> watchdog;
+    private final Supplier<ObjectNode> serviceInfo;
+
+    public StatusServer(InetSocketAddress address, Supplier<Watchdog> watchdog, Supplier<ObjectNode> serviceInfo)
+            throws IOException {
+        this.watchdog = watchdog;
+        this.serviceInfo = serviceInfo;
+        server = HttpServer.create(address, 16);
+        server.setExecutor(Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "vipwatch-http");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.createContext("/api/status", ex -> respond(ex, () -> status().toPrettyString()));
+        server.createContext("/healthz", ex -> {
+            boolean up = watchdog.get() != null && watchdog.get().running();
+            send(ex, up ? 200 : 503, "{\"status\":\"" + (up ? "ok" : "stopped") + "\"}\n");
+        });
+    }
+
+    public void start() {
+        server.start();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private ObjectNode status() {
+        Watchdog w = watchdog.get();
+        ObjectNode root = serviceInfo.get();
+        ArrayNode vips = root.putArray("vips");
+        for (VipStatus s : w.status()) {
+            ObjectNode n = JsonReport.vip(new CheckedVip(s.facts(), s.evaluation()));
+            ArrayNode active = n.putArray("active_problems");
+            s.problems().forEach((name, since) -> active.addObject().put("name", name).put("since", since.toString()));
+            ArrayNode rules = n.putArray("rules");
+            for (RuleTracker.RuleStatus r : s.rules()) {
+                rules.addObject().put("rule", r.rule()).put("firing", r.firing())
+                        .put("since", r.since() == null ? null : r.since().toString())
+                        .put("true_streak", r.trueStreak()).put("false_streak", r.falseStreak())
+                        .put("attempts_in_window", r.attemptsInWindow())
+                        .put("last_attempt", r.lastAttempt().map(Object::toString).orElse(null))
+                        .put("exhausted", r.exhausted());
+            }
+            s.lastRepair().ifPresentOrElse(o -> n.set("last_repair", repair(o)), () -> n.putNull("last_repair"));
+            ArrayNode events = n.putArray("events");
+            s.events().forEach(e -> events.addObject().put("rule", e.rule()).put("fired", e.fired())
+                    .put("at", e.at().toString()));
+            n.put("cycles", s.cycles());
+            n.put("repair_in_flight", s.repairing());
+            vips.add(n);
+        }
+        return root;
+    }
+
+    private static ObjectNode repair(RepairOutcome o) {
+        ObjectNode n = JsonReport.MAPPER.createObjectNode();
+        n.put("plan", o.plan()).put("result", o.result().name().toLowerCase(java.util.Locale.ROOT))
+                .put("detail", o.detail()).put("elapsed_ms", o.elapsed().toMillis())
+                .put("finished_at", o.finishedAt().toString());
+        ArrayNode steps = n.putArray("steps");
+        for (StepRecord s : o.steps()) {
+            steps.addObject().put("step", s.step()).put("host", s.host()).put("command", s.command())
+                    .put("exit_code", s.exitCode()).put("result", s.result()).put("detail", s.detail())
+                    .put("elapsed_ms", s.elapsed().toMillis());
+        }
+        return n;
+    }
+
+    private static void respond(HttpExchange ex, Supplier<String> body) throws IOException {
+        if (!"GET".equals(ex.getRequestMethod())) {
+            send(ex, 405, "{\"error\":\"only GET\"}\n");
+            return;
+        }
+        send(ex, 200, body.get());
+    }
+
+    private static void send(HttpExchange ex, int code, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(code, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

@@ -1,0 +1,157 @@
+package io.vipwatch.service;
+
+import io.vipwatch.config.ClusterConfig;
+import io.vipwatch.config.VipConfig;
+import io.vipwatch.probe.ProbeCycle;
+import io.vipwatch.probe.VipFacts;
+import io.vipwatch.repair.RepairOutcome;
+import io.vipwatch.repair.RepairPlan;
+import io.vipwatch.repair.RepairRequest;
+import io.vipwatch.rule.Evaluation;
+import io.vipwatch.rule.FactSchema;
+import io.vipwatch.rule.Rule;
+import io.vipwatch.rule.RuleTracker;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One VIP in the service: each {@link #cycle()} is the whole data flow for it — probe → facts → rules → rule
+ * state → at most one repair → status. Cycles of one VIP never overlap (the scheduler guarantees it), so the
+ * state here needs no locking; readers see the immutable {@link #status()}.
+ */
+final class VipWatch {
+    private static final Logger log = LoggerFactory.getLogger(VipWatch.class);
+    private static final int EVENTS_KEPT = 20;
+
+    private final ClusterConfig cluster;
+    private final VipConfig vip;
+    private final Services services;
+    private final RuleTracker tracker;
+    private final Deque<RuleTracker.Transition> events = new ArrayDeque<>();
+    private final Clock clock;
+    private Optional<RepairOutcome> lastRepair = Optional.empty();
+    private long cycles;
+    private Instant exhaustedSince;
+    private volatile VipStatus status;
+    private volatile boolean repairing;
+
+    VipWatch(ClusterConfig cluster, VipConfig vip, Services services, Clock clock) {
+        this.cluster = cluster;
+        this.vip = vip;
+        this.services = services;
+        this.clock = clock;
+        this.tracker = new RuleTracker(services.rules(), clock);
+    }
+
+    String key() {
+        return cluster.name() + "/" + vip.name();
+    }
+
+    ClusterConfig cluster() {
+        return cluster;
+    }
+
+    VipConfig vip() {
+        return vip;
+    }
+
+    /** The latest snapshot, or null before the first cycle finished. */
+    VipStatus status() {
+        VipStatus s = status;
+        return s == null ? null : s.repairing(repairing);
+    }
+
+    void cycle() {
+        VipFacts facts = services.cycle().probe(cluster, vip, services.sharedViews());
+        Evaluation evaluation = services.rules().evaluate(facts);
+        for (RuleTracker.Transition t : tracker.update(evaluation)) {
+            log.info("{}: {} {}", key(), t.rule(), t.fired() ? "FIRED" : "resolved");
+            events.addLast(t);
+            while (events.size() > EVENTS_KEPT) {
+                events.removeFirst();
+            }
+        }
+        for (Rule rule : tracker.firing()) {
+            if (tracker.mayRepair(rule)) {
+                repair(rule, facts);
+                break; // one repair per cycle: the next cycle sees what this one changed
+            }
+        }
+        cycles++;
+        status = snapshot(facts, evaluation);
+    }
+
+    private void repair(Rule rule, VipFacts facts) {
+        String planName = rule.lifecycle().repair().orElseThrow();
+        Optional<RepairPlan> plan = services.plans().get(planName);
+        if (plan.isEmpty()) {
+            log.error("{}: rule {} names plan {}, which does not exist", key(), rule.name(), planName);
+            return;
+        }
+        if (!services.repairSlots().tryAcquire()) {
+            log.warn("{}: {} not repaired this cycle: {} repairs already in flight (repairs.max_concurrent)",
+                    key(), rule.name(), services.config().repairs().maxConcurrent());
+            return;
+        }
+        repairing = true;
+        try {
+            tracker.recordAttempt(rule);
+            boolean dryRun = services.dryRun() || vip.dryRun();
+            RepairRequest request = new RepairRequest(cluster, vip, rule.name(), plan.get(), facts,
+                    target(facts), dryRun,
+                    () -> services.cycle().probe(cluster, vip, services.cycle().new HostViews(Duration.ZERO)),
+                    fresh -> rule.evaluate(FactSchema.values(fresh)) == Rule.Verdict.CLEAR);
+            RepairOutcome outcome = services.repairer().repair(request);
+            lastRepair = Optional.of(outcome);
+            log.info("{}: repair {} for {}: {} in {} ms{}", key(), planName, rule.name(), outcome.result(),
+                    outcome.elapsed().toMillis(), outcome.detail().isEmpty() ? "" : " (" + outcome.detail() + ")");
+        } finally {
+            repairing = false;
+            services.repairSlots().release();
+        }
+    }
+
+    /**
+     * Who a repair works on: the expected holder; with policy {@code any}, the single current holder (so a stale
+     * ARP entry can be re-announced from it), never a host chosen by vipwatch.
+     */
+    private static Optional<String> target(VipFacts facts) {
+        if (facts.expectedHolder().isPresent()) {
+            return facts.expectedHolder();
+        }
+        List<String> holders = facts.location().holders();
+        return facts.vip().policy().kind() == io.vipwatch.config.HolderPolicy.Kind.ANY && holders.size() == 1
+                ? Optional.of(holders.get(0)) : Optional.empty();
+    }
+
+    private VipStatus snapshot(VipFacts facts, Evaluation evaluation) {
+        Map<String, Instant> active = new LinkedHashMap<>();
+        for (RuleTracker.RuleStatus r : tracker.snapshot()) {
+            if (r.firing()) {
+                active.put(r.rule(), r.since());
+            }
+        }
+        List<String> exhausted = tracker.exhausted();
+        if (exhausted.isEmpty()) {
+            exhaustedSince = null;
+        } else {
+            if (exhaustedSince == null) {
+                exhaustedSince = clock.instant();
+                log.warn("{}: {} for {}: no more repairs until the VIP is healthy again", key(),
+                        RuleTracker.EXHAUSTED, exhausted);
+            }
+            active.put(RuleTracker.EXHAUSTED, exhaustedSince);
+        }
+        return new VipStatus(cluster.name(), vip.name(), facts, evaluation, active, tracker.snapshot(), lastRepair,
+                List.copyOf(events), cycles, false);
+    }
+}

@@ -1,0 +1,131 @@
+package io.vipwatch.service;
+
+import com.jcraft.jsch.JSchException;
+import io.vipwatch.config.ClusterConfig;
+import io.vipwatch.config.Config;
+import io.vipwatch.config.VipConfig;
+import io.vipwatch.probe.ProbeCycle;
+import io.vipwatch.probe.ProbeThreads;
+import io.vipwatch.remote.LocalExec;
+import io.vipwatch.remote.MysqlClient;
+import io.vipwatch.remote.SshPool;
+import io.vipwatch.repair.AuditLog;
+import io.vipwatch.repair.RepairPlans;
+import io.vipwatch.repair.Repairer;
+import io.vipwatch.repair.Sleeper;
+import io.vipwatch.rule.RuleSet;
+import io.vipwatch.schedule.ProbeScheduler;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
+import org.quartz.SchedulerException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running service for one config: SSH sessions, probe threads, the scheduler with one job per VIP, the repair
+ * machinery and the audit log. A reload builds a new Watchdog from the new config and closes the old one.
+ */
+public final class Watchdog implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Watchdog.class);
+    /** VIPs of a cluster probed within this time of each other share one SSH read per host. */
+    private static final Duration SHARED_READ_AGE = Duration.ofMillis(250);
+
+    private final Config config;
+    private final SshPool ssh;
+    private final ExecutorService probeThreads;
+    private final AuditLog audit;
+    private final ProbeScheduler scheduler;
+    private final Map<String, VipWatch> vips = new LinkedHashMap<>();
+    private final Instant startedAt;
+    private final boolean dryRun;
+
+    public Watchdog(Config config, RuleSet rules, RepairPlans plans, boolean dryRun, Clock clock)
+            throws JSchException, IOException, SchedulerException {
+        this.config = config;
+        this.dryRun = dryRun || config.repairs().dryRun();
+        this.startedAt = clock.instant();
+        this.ssh = new SshPool(config.ssh());
+        this.probeThreads = ProbeThreads.forConfig(config);
+        this.audit = new AuditLog(config.service().auditLog());
+        LocalExec local = new LocalExec();
+        ProbeCycle cycle = new ProbeCycle(config, ssh, local, new MysqlClient(config.mysql()), probeThreads, clock);
+        Services services = new Services(config, rules, plans, cycle, cycle.new HostViews(SHARED_READ_AGE),
+                new Repairer(config, ssh, local, audit, clock, Sleeper.REAL),
+                new Semaphore(config.repairs().maxConcurrent()), this.dryRun);
+        for (ClusterConfig cluster : config.clusters()) {
+            for (VipConfig vip : cluster.vips()) {
+                VipWatch w = new VipWatch(cluster, vip, services, clock);
+                vips.put(w.key(), w);
+            }
+        }
+        this.scheduler = new ProbeScheduler(vips.size(), key -> vips.get(key).cycle());
+        for (VipWatch w : vips.values()) {
+            scheduler.add(w.key(), w.vip().interval().orElse(config.probes().interval()), w.vip().cron());
+        }
+    }
+
+    public void start() throws SchedulerException {
+        scheduler.start();
+        log.info("watching {} VIP(s) from {}{}", vips.size(), config.source(), dryRun ? " (dry run: no repair "
+                + "command is executed)" : "");
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public boolean dryRun() {
+        return dryRun;
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    public boolean running() {
+        return scheduler.running();
+    }
+
+    /** The latest status of every VIP that completed at least one cycle. */
+    public List<VipStatus> status() {
+        List<VipStatus> out = new ArrayList<>();
+        vips.values().forEach(w -> {
+            VipStatus s = w.status();
+            if (s != null) {
+                out.add(s);
+            }
+        });
+        return out;
+    }
+
+    public int vipCount() {
+        return vips.size();
+    }
+
+    public int openSshSessions() {
+        return ssh.openSessions();
+    }
+
+    /** Stops scheduling, lets the cycles and repairs in flight finish, closes SSH sessions and the audit log. */
+    @Override
+    public void close() {
+        long start = System.nanoTime();
+        scheduler.close();
+        probeThreads.shutdownNow();
+        ssh.close();
+        try {
+            audit.close();
+        } catch (Exception e) {
+            log.warn("closing the audit log: {}", e.toString());
+        }
+        log.info("stopped in {} ms", (System.nanoTime() - start) / 1_000_000);
+    }
+}

@@ -1,0 +1,40 @@
+package io.vipwatch.lab;
+
+import static io.vipwatch.lab.Lab.RW;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@code vipwatch run --dry-run}: the same plan is audited, nothing is executed on any host. */
+class DryRunIT {
+    @Test
+    void plansAndAuditsTheRepairButChangesNothing() throws Exception {
+        Lab.heal();
+        try (Service service = Service.start("dryrun", 9172, Map.of(), "--dry-run")) {
+            Lab.fault("vip-del", "db1", RW);
+            service.await("a dry-run restore-vip in the audit log", Duration.ofSeconds(20), s -> s.audit().stream()
+                    .anyMatch(a -> a.get("step").asText().equals("add-vip") && a.get("result").asText().equals("dry-run")));
+            List<JsonNode> plan = service.audit().stream().filter(a -> a.get("plan").asText().equals("restore-vip"))
+                    .toList();
+            // A dry run may also refuse (e.g. while the evidence is still settling), exactly as a real run would;
+            // it never reports a command as run.
+            assertThat(plan).allSatisfy(a -> {
+                assertThat(a.get("dry_run").asBoolean()).isTrue();
+                assertThat(a.get("result").asText()).isIn("dry-run", "skipped", "refused");
+                assertThat(a.get("exit_code").isNull()).isTrue();
+            });
+            assertThat(plan).anySatisfy(a -> assertThat(a.get("command").asText())
+                    .contains("ip addr add " + RW + "/25 dev eth0"));
+            assertThat(service.status().get("dry_run").asBoolean()).isTrue();
+            for (String host : List.of("db1", "db2", "db3")) {
+                assertThat(Lab.holds(host, RW)).as(host).isFalse();
+            }
+        } finally {
+            Lab.heal();
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package io.vipwatch.lab;
+
+import static io.vipwatch.lab.Lab.RO;
+import static io.vipwatch.lab.Lab.RW;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * {@code vipwatch run} against the lab: each fault is injected while the service runs (1 s interval) and the test
+ * waits, with a deadline, for the repair to show on the hosts themselves, in the audit log and in the status API.
+ * rw has expected holder db1 (static); ro has policy {@code any}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ServiceIT {
+    private static final Duration REPAIR_DEADLINE = Duration.ofSeconds(20);
+    private static Service service;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Lab.heal();
+        service = Service.start("service", 9171, java.util.Map.of("expected_holder: db2 }", "expected_holder: any }"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (service != null) {
+            int exit = service.stop();
+            assertThat(exit).as("exit code after SIGTERM\n%s", service.logTail()).isZero();
+        }
+    }
+
+    @AfterEach
+    void heal() {
+        Lab.heal();
+        service.await("both VIPs healthy again", REPAIR_DEADLINE, s -> healthy(s.status()));
+    }
+
+    /** Both VIPs without problems and no repair still sending its bursts (they would blur the next test). */
+    private static boolean healthy(JsonNode status) {
+        for (JsonNode v : status.get("vips")) {
+            if (v.get("active_problems").size() > 0 || v.get("repair_in_flight").asBoolean()) {
+                return false;
+            }
+        }
+        return status.get("vips").size() == 2;
+    }
+
+    private static List<JsonNode> auditFor(String vip, String plan) {
+        return service.audit().stream().filter(a -> a.get("vip").asText().equals(vip)
+                && a.get("plan").asText().equals(plan)).toList();
+    }
+
+    @Test
+    @Order(1)
+    void aDeletedVipIsAddedBackOnItsHolder() {
+        int before = auditFor("rw", "restore-vip").size();
+        Lab.fault("vip-del", "db1", RW);
+        service.await("rw back on db1", REPAIR_DEADLINE, s -> Lab.addresses("db1", "eth0").contains(RW + "/25"));
+        service.await("restore-vip audited", REPAIR_DEADLINE, s -> auditFor("rw", "restore-vip").size() > before);
+        List<JsonNode> steps = auditFor("rw", "restore-vip");
+        assertThat(steps).anySatisfy(a -> {
+            assertThat(a.get("step").asText()).isEqualTo("add-vip");
+            assertThat(a.get("host").asText()).isEqualTo("db1");
+            assertThat(a.get("command").asText()).contains("ip addr add " + RW + "/25 dev eth0");
+            assertThat(a.get("exit_code").asInt()).isZero();
+            assertThat(a.get("result").asText()).isEqualTo("ok");
+        });
+        assertThat(Lab.holds("db2", RW) || Lab.holds("db3", RW)).isFalse();
+        service.await("status shows the repair", REPAIR_DEADLINE, s -> {
+            JsonNode last = s.vip("rw").get("last_repair");
+            return last != null && !last.isNull() && last.get("plan").asText().equals("restore-vip")
+                    && last.get("result").asText().equals("succeeded");
+        });
+    }
+
+    @Test
+    @Order(2)
+    void aSecondHolderIsRemovedAndTheFirstKeepsIt() {
+        Lab.fault("vip-add", "db2", RW);
+        service.await("rw gone from db2", REPAIR_DEADLINE, s -> !Lab.holds("db2", RW));
+        assertThat(Lab.holds("db1", RW)).isTrue();
+        assertThat(auditFor("rw", "remove-duplicates")).anySatisfy(a -> {
+            assertThat(a.get("step").asText()).isEqualTo("remove-extra-holders");
+            assertThat(a.get("host").asText()).isEqualTo("db2");
+        }).noneSatisfy(a -> {
+            assertThat(a.get("step").asText()).isEqualTo("remove-extra-holders");
+            assertThat(a.get("host").asText()).isEqualTo("db1");
+        });
+    }
+
+    @Test
+    @Order(3)
+    void aWrongArpEntryIsCorrectedByTheBursts() {
+        Lab.fault("arp-wrong", RW, "02:00:00:00:00:99");
+        service.await("watchdog maps rw to db1's MAC", REPAIR_DEADLINE,
+                s -> Lab.watchdogNeighbour(RW).contains(CheckIT.MAC_DB1));
+        service.await("reannounce audited", REPAIR_DEADLINE, s -> auditFor("rw", "reannounce").stream()
+                .anyMatch(a -> a.get("step").asText().equals("announce") && a.get("host").asText().equals("db1")));
+    }
+
+    @Test
+    @Order(4)
+    void stoppedMariadbRaisesTheProblemAndRunsNoCommand() {
+        int before = service.audit().size();
+        Lab.fault("mysql-stop", "db1");
+        service.await("sql-failed active", REPAIR_DEADLINE, s -> hasProblem(s.vip("rw"), "sql-failed"));
+        assertThat(service.audit()).hasSize(before);
+        assertThat(Lab.holds("db1", RW)).isTrue();
+    }
+
+    @Test
+    @Order(5)
+    void policyAnyLeavesADeliberateMoveAlone() throws Exception {
+        Lab.fault("vip-del", "db2", RO);
+        Lab.fault("vip-add", "db3", RO);
+        long cycles = service.vip("ro").get("cycles").asLong();
+        service.await("three more cycles of ro", REPAIR_DEADLINE, s -> s.vip("ro").get("cycles").asLong() >= cycles + 3);
+        JsonNode ro = service.vip("ro");
+        assertThat(Lab.strings(ro.get("holders"))).containsExactly("db3");
+        assertThat(ro.get("active_problems")).isEmpty();
+        assertThat(service.audit()).noneSatisfy(a -> assertThat(a.get("vip").asText()).isEqualTo("ro"));
+    }
+
+    @Test
+    @Order(6)
+    void noCommandRunsOnAHostWhoseStateIsUnknown() {
+        int before = service.audit().size();
+        Lab.fault("sshd-stop", "db1", "--sessions");
+        service.await("db1 unreachable in status", REPAIR_DEADLINE,
+                s -> Lab.strings(s.vip("rw").get("unreachable_hosts")).contains("db1"));
+        long cycles = service.vip("rw").get("cycles").asLong();
+        service.await("three more cycles of rw", REPAIR_DEADLINE, s -> s.vip("rw").get("cycles").asLong() >= cycles + 3);
+        assertThat(service.audit()).hasSize(before);
+        assertThat(Lab.holds("db2", RW) || Lab.holds("db3", RW)).isFalse();
+    }
+
+    @Test
+    @Order(7)
+    void aPulledCableMovesTheVipToTheFallbackInterface() {
+        Lab.fault("link-down", "db1");
+        service.await("rw on db1 eth2", REPAIR_DEADLINE, s -> Lab.addresses("db1", "eth2").contains(RW + "/25"));
+        assertThat(Lab.holds("db2", RW) || Lab.holds("db3", RW)).isFalse();
+    }
+
+    @Test
+    @Order(8)
+    void aFaultThatKeepsComingBackExhaustsTheRepairs() {
+        // vip-missing allows 3 repairs per 10 minutes; the first test used one of them already.
+        boolean exhausted = false;
+        for (int i = 1; i <= 4 && !exhausted; i++) {
+            long want = verified("restore-vip") + 1;
+            Lab.fault("vip-del", "db1", RW);
+            service.await("repair " + i + " verified, or repair-exhausted", REPAIR_DEADLINE,
+                    s -> hasProblem(s.vip("rw"), "repair-exhausted")
+                            || verified("restore-vip") >= want && !s.vip("rw").get("repair_in_flight").asBoolean());
+            exhausted = hasProblem(service.vip("rw"), "repair-exhausted");
+        }
+        assertThat(exhausted).as("repair-exhausted after re-injections").isTrue();
+        assertThat(attempts("restore-vip")).isEqualTo(3);
+        assertThat(Lab.holds("db1", RW)).isFalse();
+        JsonNode rule = null;
+        for (JsonNode r : service.vip("rw").get("rules")) {
+            if (r.get("rule").asText().equals("vip-missing")) {
+                rule = r;
+            }
+        }
+        assertThat(rule).isNotNull();
+        assertThat(rule.get("exhausted").asBoolean()).isTrue();
+    }
+
+    /** Repairs of rw with this plan that were started (each starts with its first step's audit line). */
+    private static long attempts(String plan) {
+        return auditFor("rw", plan).stream().filter(a -> a.get("step").asText().equals("check-link")).count();
+    }
+
+    /** Repairs of rw with this plan that ran to a successful verify: the repair is over. */
+    private static long verified(String plan) {
+        return auditFor("rw", plan).stream().filter(a -> a.get("step").asText().equals("verify")
+                && a.get("result").asText().equals("ok")).count();
+    }
+
+    private static boolean hasProblem(JsonNode vip, String name) {
+        for (JsonNode p : vip.get("active_problems")) {
+            if (p.get("name").asText().equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    @Order(9)
+    void anInvalidReloadKeepsTheServiceRunning() throws Exception {
+        var config = Lab.DIR.resolve("service.yml");
+        String good = Files.readString(config);
+        Files.writeString(config, good.replace("interface: eth0", "interface: 'eth0;reboot'"));
+        service.await("reload refused", REPAIR_DEADLINE, s -> s.status().get("reloads").get("failed").asInt() >= 1);
+        assertThat(service.healthy()).isTrue();
+        Files.writeString(config, good);
+        service.await("reload accepted", REPAIR_DEADLINE, s -> s.status().get("reloads").get("ok").asInt() >= 1);
+    }
+}

@@ -51,7 +51,8 @@ public final class JsonReport {
         n.put("vip", f.vip().name());
         n.put("address", f.vip().address().ip());
         n.put("prefix_length", f.vip().address().prefixLength());
-        n.put("expected_holder", f.vip().expectedHolder().orElse(null));
+        n.put("policy", f.vip().policy().label());
+        n.put("expected_holder", f.expectedHolder().orElse(null)); // for policy writable: this cycle's master
         strings(n.putArray("holders"), loc.holders());
         n.put("location_complete", loc.complete());
         strings(n.putArray("unreachable_hosts"), loc.unreachable());

@@ -161,6 +161,13 @@ public final class Lab {
         return run(List.of("ip", "neigh", "show", "to", ip), Duration.ofSeconds(10)).stdout().trim();
     }
 
+    /** Runs SQL as root on a lab host's own MariaDB (through its socket, inside its namespace). */
+    public static void sql(String host, String statement) {
+        Run r = run(List.of("ip", "netns", "exec", ns(host), "mariadb",
+                "--defaults-file=" + DIR.resolve(host).resolve("my.cnf"), "-e", statement), Duration.ofSeconds(20));
+        assertThat(r.exit()).as("SQL on %s: %s", host, r.stderr()).isZero();
+    }
+
     /** Writes a variant of the lab config (same directory, so relative paths keep working). */
     public static Path configVariant(String name, String from, String to) throws IOException {
         String original = Files.readString(CONFIG);

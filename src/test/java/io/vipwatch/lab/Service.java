@@ -57,6 +57,7 @@ final class Service implements AutoCloseable {
         Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Service s = new Service(p, port, audit, log);
         s.await("healthz", Duration.ofSeconds(30), x -> x.healthy());
+        s.await("a first cycle of both lab VIPs", Duration.ofSeconds(30), x -> x.status().get("vips").size() == 2);
         return s;
     }
 

@@ -25,9 +25,8 @@ import java.util.function.Supplier;
  *
  * <p>Design: everything that can run at once does. Per host, one SSH round trip reads all interfaces and serves
  * every VIP of the cluster; a host's MySQL identity is learned on its own address. Per VIP, three chains run side
- * by side: ping → neighbour entry → L2 ARP replies (in that order: ping refreshes the entry a client would use,
- * and the ARP replies our own arping draws could refresh a wrong entry before we have read it), and
- * {@code SELECT 1} through the VIP. Every call has its own deadline; on top of that each future has a budget, so a
+ * by side: the neighbour entry → L2 ARP replies (in that order: the ARP replies our own arping draws could
+ * refresh a wrong entry before we have read it), ping, and {@code SELECT 1} through the VIP. Every call has its own deadline; on top of that each future has a budget, so a
  * stuck call becomes an unknown value instead of a stuck cycle. A slow or dead host therefore costs its own
  * timeout once, in parallel, and never delays the other hosts' results.
  */
@@ -51,17 +50,13 @@ public final class ProbeCycle {
         Instant started = clock.instant();
         long startNanos = System.nanoTime();
         HostViews views = new HostViews(Duration.ofDays(1)); // one read per host serves the whole run
-        List<Pending> pending = new ArrayList<>();
+        List<VipProbe> pending = new ArrayList<>();
         for (ClusterConfig cluster : config.clusters()) {
             for (VipConfig vip : cluster.vips()) {
-                pending.add(startVip(cluster, vip, views.locations(cluster), views.identities(cluster)));
+                pending.add(start(cluster, vip, views));
             }
         }
-        List<VipFacts> facts = new ArrayList<>();
-        for (Pending p : pending) {
-            facts.add(p.assemble(started, Duration.ofNanos(System.nanoTime() - startNanos)));
-        }
-        return facts;
+        return pending.stream().map(VipProbe::complete).toList();
     }
 
     /**
@@ -69,10 +64,12 @@ public final class ProbeCycle {
      * one SSH read per host; a repair's verification passes fresh views.
      */
     public VipFacts probe(ClusterConfig cluster, VipConfig vip, HostViews views) {
-        Instant started = clock.instant();
-        long startNanos = System.nanoTime();
-        Pending p = startVip(cluster, vip, views.locations(cluster), views.identities(cluster));
-        return p.assemble(started, Duration.ofNanos(System.nanoTime() - startNanos));
+        return start(cluster, vip, views).complete();
+    }
+
+    /** Starts every probe of one VIP; the result gives early (where the VIP is) and complete facts. */
+    public VipProbe start(ClusterConfig cluster, VipConfig vip, HostViews views) {
+        return startVip(cluster, vip, views.locations(cluster), views.identities(cluster));
     }
 
     /**
@@ -119,21 +116,21 @@ public final class ProbeCycle {
         }
     }
 
-    private Pending startVip(ClusterConfig cluster, VipConfig vip,
+    private VipProbe startVip(ClusterConfig cluster, VipConfig vip,
                              Map<String, CompletableFuture<Observed<HostSnapshot>>> views,
                              Map<String, CompletableFuture<MysqlClient.Answer>> identities) {
         List<Optional<HostConfig>> vantages = cluster.observers().isEmpty()
                 ? List.of(Optional.empty())
                 : cluster.observers().stream().map(Optional::of).toList();
-        Duration arpBudget = pingBudget().plus(sshBudget()).plus(l2Budget());
+        Duration arpBudget = sshBudget().plus(l2Budget());
         CompletableFuture<Observed<PingReply>> ping = async(() -> probes.ping(vip), pingBudget(), Observed::timeout);
         List<CompletableFuture<ArpView>> arp = new ArrayList<>();
         List<CompletableFuture<Observed<List<String>>>> l2 = new ArrayList<>();
         for (Optional<HostConfig> vantage : vantages) {
             String name = vantage.map(HostConfig::name).orElse("local");
-            // Read the entry only after our ping (local vantage) and before our arping, see the class comment.
-            CompletableFuture<ArpView> entry = ping.thenApplyAsync(
-                    p -> new ArpView(name, probes.neighbour(vip, vantage)), executor);
+            // Read the entry before our arping, see the class comment.
+            CompletableFuture<ArpView> entry = CompletableFuture.supplyAsync(
+                    () -> new ArpView(name, probes.neighbour(vip, vantage)), executor);
             arp.add(within(entry, arpBudget, (d, e) -> new ArpView(name, Observed.timeout(d, e))));
             l2.add(within(entry.thenApplyAsync(a -> probes.l2Macs(vip, vantage), executor), arpBudget,
                     Observed::timeout));
@@ -146,7 +143,7 @@ public final class ProbeCycle {
         CompletableFuture<MysqlClient.Answer> sql = within(
                 warm.handle((v, e) -> null).thenApplyAsync(v -> probes.sql(vip.address().ip()), executor),
                 sqlBudget().plus(DRIVER_WARMUP), (d, e) -> new MysqlClient.Answer(false, null, e, d, true));
-        return new Pending(cluster, vip, views, identities, ping, arp, l2, sql);
+        return new VipProbe(cluster, vip, clock.instant(), System.nanoTime(), views, identities, ping, arp, l2, sql);
     }
 
     private Duration sshBudget() {
@@ -186,35 +183,4 @@ public final class ProbeCycle {
                 });
     }
 
-    /** The futures of one VIP, joined into its facts once all have completed (each is bounded). */
-    private record Pending(ClusterConfig cluster, VipConfig vip,
-                           Map<String, CompletableFuture<Observed<HostSnapshot>>> views,
-                           Map<String, CompletableFuture<MysqlClient.Answer>> identities,
-                           CompletableFuture<Observed<PingReply>> ping, List<CompletableFuture<ArpView>> arp,
-                           List<CompletableFuture<Observed<List<String>>>> l2,
-                           CompletableFuture<MysqlClient.Answer> sql) {
-        VipFacts assemble(Instant started, Duration elapsedSoFar) {
-            Map<String, Observed<HostSnapshot>> hostViews = new LinkedHashMap<>();
-            views.forEach((h, f) -> hostViews.put(h, f.join()));
-            Map<String, MysqlClient.Answer> ids = new LinkedHashMap<>();
-            identities.forEach((h, f) -> ids.put(h, f.join()));
-            Location location = LocationAssembler.locate(cluster, vip, hostViews);
-            return new VipFacts(cluster.name(), vip, started, elapsedSoFar, location, ping.join(),
-                    arp.stream().map(CompletableFuture::join).toList(), L2Merge.merge(l2),
-                    Observed.ok(SqlIdentity.identify(sql.join(), ids), sql.join().latency()), roles(ids));
-        }
-
-        private static Roles roles(Map<String, MysqlClient.Answer> answers) {
-            List<String> masters = new ArrayList<>();
-            boolean complete = true;
-            for (Map.Entry<String, MysqlClient.Answer> e : answers.entrySet()) {
-                Boolean master = e.getValue().ok() ? e.getValue().master() : null;
-                complete &= master != null;
-                if (Boolean.TRUE.equals(master)) {
-                    masters.add(e.getKey());
-                }
-            }
-            return new Roles(masters, complete);
-        }
-    }
 }

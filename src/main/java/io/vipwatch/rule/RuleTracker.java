@@ -61,11 +61,22 @@ public final class RuleTracker {
 
     /** Feeds one cycle's evaluation; returns the rules that fired or resolved in this cycle. */
     public List<Transition> update(Evaluation evaluation) {
+        return update(evaluation, rule -> true);
+    }
+
+    /**
+     * Feeds part of a cycle's evaluation: only the rules {@code which} accepts. A cycle may be fed in two parts —
+     * the rules its early facts decided, then the rest — so that each rule still counts once per cycle.
+     */
+    public List<Transition> update(Evaluation evaluation, java.util.function.Predicate<String> which) {
         Instant now = clock.instant();
         List<Transition> transitions = new ArrayList<>();
         List<String> firingNow = evaluation.problems().stream().map(Problem::name).toList();
         for (Map.Entry<String, State> e : states.entrySet()) {
             String name = e.getKey();
+            if (!which.test(name)) {
+                continue;
+            }
             State s = e.getValue();
             Lifecycle life = rules.get(name).lifecycle();
             if (firingNow.contains(name)) {

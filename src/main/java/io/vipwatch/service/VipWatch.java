@@ -4,6 +4,7 @@ import io.vipwatch.config.ClusterConfig;
 import io.vipwatch.config.VipConfig;
 import io.vipwatch.probe.ProbeCycle;
 import io.vipwatch.probe.VipFacts;
+import io.vipwatch.probe.VipProbe;
 import io.vipwatch.repair.RepairOutcome;
 import io.vipwatch.repair.RepairPlan;
 import io.vipwatch.repair.RepairRequest;
@@ -16,6 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,24 +73,49 @@ final class VipWatch {
         return s == null ? null : s.repairing(repairing);
     }
 
+    /**
+     * One cycle in two phases. The early facts (where the VIP is: a few hundred ms) decide the location rules, and
+     * a repair they call for starts at once; the complete facts (after ping and SQL, up to their timeouts) decide
+     * the rest. Each rule is fed to the tracker once per cycle, in the phase that decided it.
+     */
     void cycle() {
-        VipFacts facts = services.cycle().probe(cluster, vip, services.sharedViews());
+        VipProbe probe = services.cycle().start(cluster, vip, services.sharedViews());
+        VipFacts early = probe.early();
+        Evaluation first = services.rules().evaluate(early);
+        Set<String> decidedEarly = new HashSet<>();
+        services.rules().rules().forEach(r -> decidedEarly.add(r.name()));
+        decidedEarly.removeAll(first.undecided());
+        record(tracker.update(first, decidedEarly::contains));
+        boolean repaired = repairIfDue(early);
+        VipFacts facts = probe.complete();
         Evaluation evaluation = services.rules().evaluate(facts);
-        for (RuleTracker.Transition t : tracker.update(evaluation)) {
+        record(tracker.update(evaluation, rule -> !decidedEarly.contains(rule)));
+        if (!repaired) {
+            repairIfDue(facts);
+        }
+        cycles++;
+        status = snapshot(facts, evaluation);
+    }
+
+    /** Starts the first due repair, if any: one per cycle, so the next cycle sees what this one changed. */
+    private boolean repairIfDue(VipFacts facts) {
+        for (Rule rule : tracker.firing()) {
+            if (tracker.mayRepair(rule)) {
+                repair(rule, facts);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void record(List<RuleTracker.Transition> transitions) {
+        for (RuleTracker.Transition t : transitions) {
             log.info("{}: {} {}", key(), t.rule(), t.fired() ? "FIRED" : "resolved");
             events.addLast(t);
             while (events.size() > EVENTS_KEPT) {
                 events.removeFirst();
             }
         }
-        for (Rule rule : tracker.firing()) {
-            if (tracker.mayRepair(rule)) {
-                repair(rule, facts);
-                break; // one repair per cycle: the next cycle sees what this one changed
-            }
-        }
-        cycles++;
-        status = snapshot(facts, evaluation);
     }
 
     private void repair(Rule rule, VipFacts facts) {

@@ -45,6 +45,7 @@ final class RunCommand implements Callable<Integer> {
     private final AtomicLong reloadsOk = new AtomicLong();
     private final AtomicLong reloadsFailed = new AtomicLong();
     private final CountDownLatch stop = new CountDownLatch(1);
+    private boolean stopping; // guarded by this
 
     @Override
     public Integer call() throws Exception {
@@ -73,14 +74,26 @@ final class RunCommand implements Callable<Integer> {
             log.info("stopping: finishing the cycles and repairs in flight");
             watcher.close();
         }
-        current.get().close();
+        synchronized (this) { // a reload in progress finishes first; none starts after this
+            stopping = true;
+            current.get().close();
+        }
         return ExitCodes.OK;
     }
 
     /** Validates the config again and swaps it in; on any error the running config stays. */
     private synchronized void reload() {
+        if (stopping) {
+            return;
+        }
         try {
             Loaded loaded = Loaded.from(config);
+            var was = current.get().config().service();
+            var now = loaded.config().service();
+            if (!was.listenAddress().equals(now.listenAddress()) || was.listenPort() != now.listenPort()) {
+                log.warn("listen changed in {}: the status API stays on {}:{} until a restart", config,
+                        was.listenAddress().getHostAddress(), was.listenPort());
+            }
             Watchdog next = new Watchdog(loaded.config(), loaded.rules(), loaded.plans(), dryRun, Clock.systemUTC());
             Watchdog old = current.getAndSet(next);
             old.close();

@@ -3,10 +3,8 @@ package io.vipwatch.repair;
 import io.vipwatch.config.HostConfig;
 import io.vipwatch.config.InterfaceName;
 import io.vipwatch.probe.Location;
-import io.vipwatch.remote.CommandResult;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * {@code add-vip}: {@code ip addr add VIP/PREFIX dev IF} on the expected holder, on the interface
@@ -41,12 +39,8 @@ final class AddVipStep implements Step {
         HostConfig host = run.target();
         InterfaceName iface = run.linkInterface().orElse(host.iface());
         String what = run.request().vip().address() + " on " + host.name() + " " + iface;
-        Optional<CommandResult> r = run.remote(host, RepairCommands.addVip(run.request().vip().address(), iface),
-                run.remaining(), "would add " + what);
-        if (r.isPresent() && !r.get().succeeded()) {
-            throw run.failed(r.get(), "could not add " + what);
-        }
+        run.change(host, RepairCommands.addVip(run.request().vip().address(), iface), "would add " + what,
+                "could not add " + what, "added " + what);
         run.vipAdded(true);
-        r.ifPresent(result -> run.record(result, StepRecord.OK, "added " + what));
     }
 }

@@ -2,7 +2,6 @@ package io.vipwatch.repair;
 
 import io.vipwatch.config.HostConfig;
 import io.vipwatch.config.InterfaceName;
-import io.vipwatch.remote.CommandResult;
 import java.util.Optional;
 
 /**
@@ -38,19 +37,12 @@ final class FallbackStep implements Step {
         }
         InterfaceName fallback = chosen.get();
         var vip = run.request().vip().address();
-        Optional<CommandResult> add = run.remote(host, RepairCommands.addVip(vip, fallback), run.remaining(),
-                "would add " + vip + " on " + host.name() + " " + fallback);
-        if (add.isPresent() && !add.get().succeeded()) {
-            throw run.failed(add.get(), "could not add " + vip + " on " + host.name() + " " + fallback);
-        }
-        add.ifPresent(r -> run.record(r, StepRecord.OK, "added " + vip + " on " + host.name() + " " + fallback));
+        String added = vip + " on " + host.name() + " " + fallback;
+        run.change(host, RepairCommands.addVip(vip, fallback), "would add " + added, "could not add " + added,
+                "added " + added);
         run.vipAdded(true);
-        Optional<CommandResult> del = run.remote(host, RepairCommands.removeVip(vip, dead), run.remaining(),
-                "would remove " + vip + " from " + host.name() + " " + dead);
-        if (del.isPresent() && !del.get().succeeded()) {
-            throw run.failed(del.get(), "added on " + fallback + " but could not remove " + vip + " from " + dead);
-        }
-        del.ifPresent(r -> run.record(r, StepRecord.OK, "removed " + vip + " from " + host.name() + " " + dead
-                + " (no link)"));
+        String removed = vip + " from " + host.name() + " " + dead;
+        run.change(host, RepairCommands.removeVip(vip, dead), "would remove " + removed,
+                "added on " + fallback + " but could not remove " + removed, "removed " + removed + " (no link)");
     }
 }

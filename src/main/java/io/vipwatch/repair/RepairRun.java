@@ -189,6 +189,18 @@ final class RepairRun {
         sink.accept(r);
     }
 
+    /**
+     * Runs one command that changes {@code host} (in a dry run: plans it), recording {@code done} on success.
+     * A command that fails or times out ends the repair as failed with {@code failure}.
+     */
+    void change(HostConfig host, List<String> argv, String wouldDo, String failure, String done) throws Stop {
+        Optional<CommandResult> r = remote(host, argv, remaining(), wouldDo);
+        if (r.isPresent() && !r.get().succeeded()) {
+            throw failed(r.get(), failure);
+        }
+        r.ifPresent(result -> record(result, StepRecord.OK, done));
+    }
+
     static Stop refuse(String reason) {
         return new Stop(RepairOutcome.Result.REFUSED, reason, false);
     }

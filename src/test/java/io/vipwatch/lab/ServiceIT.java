@@ -209,5 +209,10 @@ class ServiceIT {
         assertThat(service.healthy()).isTrue();
         Files.writeString(config, good);
         service.await("reload accepted", REPAIR_DEADLINE, s -> s.status().get("reloads").get("ok").asInt() >= 1);
+        int ok = service.status().get("reloads").get("ok").asInt();
+        Lab.Run hup = Lab.run(List.of("kill", "-HUP", Long.toString(service.process.pid())), Duration.ofSeconds(5));
+        assertThat(hup.exit()).isZero();
+        service.await("reload on SIGHUP", REPAIR_DEADLINE, s -> s.status().get("reloads").get("ok").asInt() > ok);
+        assertThat(service.healthy()).isTrue();
     }
 }

@@ -7,7 +7,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock that moves only when a test says so. */
-public final class FakeClock extends Clock {
+public class FakeClock extends Clock {
     private Instant now;
 
     public FakeClock(Instant start) {

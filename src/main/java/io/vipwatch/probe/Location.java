@@ -11,18 +11,20 @@ import java.util.Map;
  * @param unreachable      hosts whose view is unknown (SSH failed or timed out): the VIP may or may not be there
  * @param linkDown         hosts (of those seen) whose VIP interface is administratively down or has no carrier,
  *                         or does not exist
+ * @param holdersNoLink    holders whose interface carrying the VIP has no link (nobody reaches the VIP there)
  * @param holderInterfaces holder → interface carrying the VIP
  * @param holderMacs       holder → MAC of that interface
  * @param hostDetails      host → why it is unreachable or its link is down, for humans
  */
 public record Location(List<String> hosts, List<String> holders, List<String> unreachable, List<String> linkDown,
-                       Map<String, String> holderInterfaces, Map<String, String> holderMacs,
+                       List<String> holdersNoLink, Map<String, String> holderInterfaces, Map<String, String> holderMacs,
                        Map<String, String> hostDetails) {
     public Location {
         hosts = List.copyOf(hosts);
         holders = List.copyOf(holders);
         unreachable = List.copyOf(unreachable);
         linkDown = List.copyOf(linkDown);
+        holdersNoLink = List.copyOf(holdersNoLink);
         holderInterfaces = Map.copyOf(holderInterfaces);
         holderMacs = Map.copyOf(holderMacs);
         hostDetails = Map.copyOf(hostDetails);

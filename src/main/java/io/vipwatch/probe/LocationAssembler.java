@@ -18,6 +18,7 @@ final class LocationAssembler {
         List<String> holders = new ArrayList<>();
         List<String> unreachable = new ArrayList<>();
         List<String> linkDown = new ArrayList<>();
+        List<String> holdersNoLink = new ArrayList<>();
         Map<String, String> interfaces = new LinkedHashMap<>();
         Map<String, String> macs = new LinkedHashMap<>();
         Map<String, String> details = new LinkedHashMap<>();
@@ -32,6 +33,9 @@ final class LocationAssembler {
             Optional<InterfaceState> carrying = snapshot.carrying(vip.address().ip());
             carrying.ifPresent(i -> {
                 holders.add(host.name());
+                if (!i.linkUp()) {
+                    holdersNoLink.add(host.name());
+                }
                 interfaces.put(host.name(), i.name());
                 macs.put(host.name(), i.mac());
             });
@@ -45,6 +49,6 @@ final class LocationAssembler {
                         + (configured.get().adminUp() ? "up but has no carrier (NO-CARRIER)" : "administratively down"));
             }
         }
-        return new Location(cluster.hosts().stream().map(HostConfig::name).toList(), holders, unreachable, linkDown, interfaces, macs, details);
+        return new Location(cluster.hosts().stream().map(HostConfig::name).toList(), holders, unreachable, linkDown, holdersNoLink, interfaces, macs, details);
     }
 }

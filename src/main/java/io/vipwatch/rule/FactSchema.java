@@ -41,6 +41,7 @@ public final class FactSchema {
         f.put("vip.policy", SimpleType.STRING);
         f.put("vip.expected_holder", SimpleType.STRING);
         f.put("vip.holders", STRINGS);
+        f.put("vip.holders_without_link", STRINGS);
         f.put("location.complete", SimpleType.BOOL);
         f.put("hosts.all", STRINGS);
         f.put("hosts.unreachable", STRINGS);
@@ -82,6 +83,7 @@ public final class FactSchema {
         }
         if (loc.anyAnswered()) {
             v.put("vip.holders", loc.holders());
+            v.put("vip.holders_without_link", loc.holdersNoLink());
         }
         v.put("location.complete", loc.complete());
         v.put("hosts.all", loc.hosts());

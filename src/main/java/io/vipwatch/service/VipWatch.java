@@ -97,8 +97,15 @@ final class VipWatch {
         status = snapshot(facts, evaluation);
     }
 
-    /** Starts the first due repair, if any: one per cycle, so the next cycle sees what this one changed. */
+    /**
+     * Starts the first due repair, if any: one per cycle, so the next cycle sees what this one changed. Without a
+     * host to work on (policy {@code any} with no single holder, {@code writable} without a single master) every
+     * plan would refuse: the rule only alerts, and no attempt is spent.
+     */
     private boolean repairIfDue(VipFacts facts) {
+        if (target(facts).isEmpty()) {
+            return false;
+        }
         for (Rule rule : tracker.firing()) {
             if (tracker.mayRepair(rule)) {
                 repair(rule, facts);

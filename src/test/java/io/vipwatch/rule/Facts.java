@@ -54,7 +54,8 @@ final class Facts {
         VipConfig vip = policy == null ? new VipConfig("rw", address, expected)
                 : new VipConfig("rw", address, policy, Optional.empty(), Optional.empty(), false);
         return new VipFacts("lab", vip, Instant.EPOCH, MS,
-                new Location(hosts, holders, unreachable, linkDown, ifaces, macs, details),
+                new Location(hosts, holders, unreachable, linkDown, holders.stream().filter(linkDown::contains).toList(),
+                        ifaces, macs, details),
                 ping, List.of(new ArpView("local", arp)), l2, sql, roles);
     }
 }

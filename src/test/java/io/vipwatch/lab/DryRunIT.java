@@ -27,8 +27,26 @@ class DryRunIT {
                 assertThat(a.get("result").asText()).isIn("dry-run", "skipped", "refused");
                 assertThat(a.get("exit_code").isNull()).isTrue();
             });
-            assertThat(plan).anySatisfy(a -> assertThat(a.get("command").asText())
-                    .contains("ip addr add " + RW + "/25 dev eth0"));
+            // The run that got through to add-vip: every step, with the exact command a real run executes.
+            int add = -1;
+            for (int i = 0; i < plan.size(); i++) {
+                if (plan.get(i).get("step").asText().equals("add-vip") && plan.get(i).get("result").asText().equals("dry-run")) {
+                    add = i;
+                }
+            }
+            List<String> run = plan.subList(add - 2, add + 5).stream()
+                    .map(a -> a.get("step").asText() + " " + a.get("host").asText() + " " + a.get("command").asText())
+                    .toList();
+            String u = "timeout -s INT 0.2 arping -q -c 1 -U -I eth0 " + RW + "; echo vipwatch-rc=$?";
+            String a = "timeout -s INT 0.2 arping -q -c 1 -A -I eth0 " + RW + "; echo vipwatch-rc=$?";
+            assertThat(run).containsExactly(
+                    "check-link db1 ",
+                    "guard-no-other-mac db1 timeout -s INT 0.3 arping -D -c 2 -w 1 -I eth0 " + RW,
+                    "add-vip db1 ip addr add " + RW + "/25 dev eth0",
+                    "announce db1 " + u + "; " + a,
+                    "announce db1 " + u + "; " + a,
+                    "announce db1 " + u,
+                    "verify db1 ");
             assertThat(service.status().get("dry_run").asBoolean()).isTrue();
             for (String host : List.of("db1", "db2", "db3")) {
                 assertThat(Lab.holds(host, RW)).as(host).isFalse();

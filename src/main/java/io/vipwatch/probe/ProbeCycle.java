@@ -9,7 +9,6 @@ import io.vipwatch.remote.MysqlClient;
 import io.vipwatch.remote.SshPool;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,12 +25,14 @@ import java.util.function.Supplier;
  * <p>Design: everything that can run at once does. Per host, one SSH round trip reads all interfaces and serves
  * every VIP of the cluster; a host's MySQL identity is learned on its own address. Per VIP, three chains run side
  * by side: the neighbour entry → L2 ARP replies (in that order: the ARP replies our own arping draws could
- * refresh a wrong entry before we have read it), ping, and {@code SELECT 1} through the VIP. Every call has its own deadline; on top of that each future has a budget, so a
- * stuck call becomes an unknown value instead of a stuck cycle. A slow or dead host therefore costs its own
+ * refresh a wrong entry before we have read it), ping, and {@code SELECT 1} through the VIP. Every call has its
+ * own deadline; on top of that each future has a budget, so a stuck call becomes an unknown value instead of a
+ * stuck cycle. A slow or dead host therefore costs its own
  * timeout once, in parallel, and never delays the other hosts' results.
  */
 public final class ProbeCycle {
     private static final Duration DRIVER_WARMUP = Duration.ofMillis(500);
+
     private final Config config;
     private final Probes probes;
     private final ExecutorService executor;
@@ -47,8 +48,6 @@ public final class ProbeCycle {
 
     /** Probes every VIP of every cluster once; returns one snapshot per VIP in config order. */
     public List<VipFacts> run() {
-        Instant started = clock.instant();
-        long startNanos = System.nanoTime();
         HostViews views = new HostViews(Duration.ofDays(1)); // one read per host serves the whole run
         List<VipProbe> pending = new ArrayList<>();
         for (ClusterConfig cluster : config.clusters()) {

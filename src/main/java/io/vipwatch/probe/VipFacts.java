@@ -1,6 +1,5 @@
 package io.vipwatch.probe;
 
-import io.vipwatch.config.HolderPolicy;
 import io.vipwatch.config.VipConfig;
 import java.time.Duration;
 import java.time.Instant;

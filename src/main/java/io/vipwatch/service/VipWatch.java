@@ -2,7 +2,6 @@ package io.vipwatch.service;
 
 import io.vipwatch.config.ClusterConfig;
 import io.vipwatch.config.VipConfig;
-import io.vipwatch.probe.ProbeCycle;
 import io.vipwatch.probe.VipFacts;
 import io.vipwatch.probe.VipProbe;
 import io.vipwatch.repair.RepairOutcome;

@@ -24,14 +24,18 @@ import java.util.function.Supplier;
  *
  * <p>Design: everything that can run at once does. Per host, one SSH round trip reads all interfaces and serves
  * every VIP of the cluster; a host's MySQL identity is learned on its own address. Per VIP, three chains run side
- * by side: the neighbour entry → L2 ARP replies (in that order: the ARP replies our own arping draws could
- * refresh a wrong entry before we have read it), ping, and {@code SELECT 1} through the VIP. Every call has its
+ * by side: ping → neighbour entry → L2 ARP replies (in that order: ping creates or refreshes the entry a client
+ * would use, and the ARP replies our own arping draws could refresh a wrong entry before we have read it; the
+ * entry waits for the ping only briefly, so a VIP that does not answer costs no ping timeout), and
+ * {@code SELECT 1} through the VIP. Every call has its
  * own deadline; on top of that each future has a budget, so a stuck call becomes an unknown value instead of a
  * stuck cycle. A slow or dead host therefore costs its own
  * timeout once, in parallel, and never delays the other hosts' results.
  */
 public final class ProbeCycle {
     private static final Duration DRIVER_WARMUP = Duration.ofMillis(500);
+    /** How long the neighbour read waits for our ping; on a LAN a reply takes well under a millisecond. */
+    private static final Duration ARP_FRESHEN = Duration.ofMillis(100);
 
     private final Config config;
     private final Probes probes;
@@ -127,9 +131,13 @@ public final class ProbeCycle {
         List<CompletableFuture<Observed<List<String>>>> l2 = new ArrayList<>();
         for (Optional<HostConfig> vantage : vantages) {
             String name = vantage.map(HostConfig::name).orElse("local");
-            // Read the entry before our arping, see the class comment.
-            CompletableFuture<ArpView> entry = CompletableFuture.supplyAsync(
-                    () -> new ArpView(name, probes.neighbour(vip, vantage)), executor);
+            // Read the entry after our ping has (re)freshed it — or after ARP_FRESHEN, when the VIP does not answer
+            // (then there is nothing to freshen, and waiting for the ping timeout would only delay the facts) — and
+            // before our arping, see the class comment.
+            CompletableFuture<Object> freshened = CompletableFuture.anyOf(ping, CompletableFuture.supplyAsync(
+                    () -> null, CompletableFuture.delayedExecutor(ARP_FRESHEN.toMillis(), TimeUnit.MILLISECONDS)));
+            CompletableFuture<ArpView> entry = freshened.thenApplyAsync(
+                    x -> new ArpView(name, probes.neighbour(vip, vantage)), executor);
             arp.add(within(entry, arpBudget, (d, e) -> new ArpView(name, Observed.timeout(d, e))));
             l2.add(within(entry.thenApplyAsync(a -> probes.l2Macs(vip, vantage), executor), arpBudget,
                     Observed::timeout));

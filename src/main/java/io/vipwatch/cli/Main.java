@@ -5,8 +5,8 @@ import picocli.CommandLine.Command;
 
 /** Entry point: {@code vipwatch <command>}. Exit codes are documented in {@link ExitCodes}. */
 @Command(name = "vipwatch", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Watches the virtual IPs in front of MySQL clusters: where each VIP lives, whether ARP, ping "
-                + "and SQL through it agree, and what is wrong.",
+        description = "Watches the virtual IPs in front of MySQL clusters and repairs them safely: where each VIP "
+                + "lives, whether ARP, ping and SQL through it agree, what is wrong and what to do about it.",
         subcommands = {CheckCommand.class, RunCommand.class, ValidateCommand.class, CdsTrainingCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 healthy, 1 problems found, 2 bad config or usage, 3 internal error.",

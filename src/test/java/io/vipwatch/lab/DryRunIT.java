@@ -16,10 +16,9 @@ class DryRunIT {
         Lab.heal();
         try (Service service = Service.start("dryrun", 9172, Map.of(), "--dry-run")) {
             Lab.fault("vip-del", "db1", RW);
-            service.await("a dry-run restore-vip in the audit log", Duration.ofSeconds(20), s -> s.audit().stream()
-                    .anyMatch(a -> a.get("step").asText().equals("add-vip") && a.get("result").asText().equals("dry-run")));
-            List<JsonNode> plan = service.audit().stream().filter(a -> a.get("plan").asText().equals("restore-vip"))
-                    .toList();
+            service.await("a whole dry-run restore-vip in the audit log", Duration.ofSeconds(20),
+                    s -> lastDryAdd(restoreVip(s)) >= 0 && restoreVip(s).size() >= lastDryAdd(restoreVip(s)) + 5);
+            List<JsonNode> plan = restoreVip(service);
             // A dry run may also refuse (e.g. while the evidence is still settling), exactly as a real run would;
             // it never reports a command as run.
             assertThat(plan).allSatisfy(a -> {
@@ -28,12 +27,7 @@ class DryRunIT {
                 assertThat(a.get("exit_code").isNull()).isTrue();
             });
             // The run that got through to add-vip: every step, with the exact command a real run executes.
-            int add = -1;
-            for (int i = 0; i < plan.size(); i++) {
-                if (plan.get(i).get("step").asText().equals("add-vip") && plan.get(i).get("result").asText().equals("dry-run")) {
-                    add = i;
-                }
-            }
+            int add = lastDryAdd(plan);
             List<String> run = plan.subList(add - 2, add + 5).stream()
                     .map(a -> a.get("step").asText() + " " + a.get("host").asText() + " " + a.get("command").asText())
                     .toList();
@@ -54,5 +48,20 @@ class DryRunIT {
         } finally {
             Lab.heal();
         }
+    }
+
+    private static List<JsonNode> restoreVip(Service s) {
+        return s.audit().stream().filter(a -> a.get("plan").asText().equals("restore-vip")).toList();
+    }
+
+    /** Index of the last dry-run add-vip line, or -1. */
+    private static int lastDryAdd(List<JsonNode> plan) {
+        int add = -1;
+        for (int i = 0; i < plan.size(); i++) {
+            if (plan.get(i).get("step").asText().equals("add-vip") && plan.get(i).get("result").asText().equals("dry-run")) {
+                add = i;
+            }
+        }
+        return add;
     }
 }

@@ -92,7 +92,7 @@ class ServiceIT {
                 s -> s.vip("rw").get("events").findValuesAsText("rule").contains("duplicate-holders"));
         service.await("rw gone from db2", REPAIR_DEADLINE, s -> !Lab.holds("db2", RW));
         assertThat(Lab.holds("db1", RW)).isTrue();
-        awaitRepairInStatus("remove-duplicates", "duplicate-holders");
+        awaitRepairInStatus("remove-duplicates", "duplicate-holders"); // the repair is over: its audit is complete
         assertThat(auditFor("rw", "remove-duplicates")).anySatisfy(a -> {
             assertThat(a.get("step").asText()).isEqualTo("remove-extra-holders");
             assertThat(a.get("host").asText()).isEqualTo("db2");

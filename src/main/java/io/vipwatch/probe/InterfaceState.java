@@ -26,4 +26,10 @@ public record InterfaceState(String name, String mac, boolean adminUp, boolean c
     public boolean carries(String ip) {
         return addresses.stream().anyMatch(a -> a.startsWith(ip + "/"));
     }
+
+    /** The prefix length {@code ip} carries here, e.g. 24 for {@code 198.51.100.100/24}. */
+    public java.util.Optional<Integer> prefixOf(String ip) {
+        return addresses.stream().filter(a -> a.startsWith(ip + "/"))
+                .map(a -> Integer.valueOf(a.substring(ip.length() + 1))).findFirst();
+    }
 }

@@ -14,11 +14,13 @@ import java.util.Map;
  * @param holdersNoLink    holders whose interface carrying the VIP has no link (nobody reaches the VIP there)
  * @param holderInterfaces holder → interface carrying the VIP
  * @param holderMacs       holder → MAC of that interface
+ * @param holderPrefixes   holder → the prefix length the VIP carries there (may differ from the config's when it
+ *                         was added by hand, and {@code ip addr del} needs the actual one)
  * @param hostDetails      host → why it is unreachable or its link is down, for humans
  */
 public record Location(List<String> hosts, List<String> holders, List<String> unreachable, List<String> linkDown,
                        List<String> holdersNoLink, Map<String, String> holderInterfaces, Map<String, String> holderMacs,
-                       Map<String, String> hostDetails) {
+                       Map<String, Integer> holderPrefixes, Map<String, String> hostDetails) {
     public Location {
         hosts = List.copyOf(hosts);
         holders = List.copyOf(holders);
@@ -27,6 +29,7 @@ public record Location(List<String> hosts, List<String> holders, List<String> un
         holdersNoLink = List.copyOf(holdersNoLink);
         holderInterfaces = Map.copyOf(holderInterfaces);
         holderMacs = Map.copyOf(holderMacs);
+        holderPrefixes = Map.copyOf(holderPrefixes);
         hostDetails = Map.copyOf(hostDetails);
     }
 

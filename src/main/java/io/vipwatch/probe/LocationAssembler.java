@@ -21,6 +21,7 @@ final class LocationAssembler {
         List<String> holdersNoLink = new ArrayList<>();
         Map<String, String> interfaces = new LinkedHashMap<>();
         Map<String, String> macs = new LinkedHashMap<>();
+        Map<String, Integer> prefixes = new LinkedHashMap<>();
         Map<String, String> details = new LinkedHashMap<>();
         for (HostConfig host : cluster.hosts()) {
             Observed<HostSnapshot> view = views.get(host.name());
@@ -38,6 +39,7 @@ final class LocationAssembler {
                 }
                 interfaces.put(host.name(), i.name());
                 macs.put(host.name(), i.mac());
+                i.prefixOf(vip.address().ip()).ifPresent(p -> prefixes.put(host.name(), p));
             });
             Optional<InterfaceState> configured = snapshot.iface(host.iface().value());
             if (configured.isEmpty()) {
@@ -49,6 +51,6 @@ final class LocationAssembler {
                         + (configured.get().adminUp() ? "up but has no carrier (NO-CARRIER)" : "administratively down"));
             }
         }
-        return new Location(cluster.hosts().stream().map(HostConfig::name).toList(), holders, unreachable, linkDown, holdersNoLink, interfaces, macs, details);
+        return new Location(cluster.hosts().stream().map(HostConfig::name).toList(), holders, unreachable, linkDown, holdersNoLink, interfaces, macs, prefixes, details);
     }
 }

@@ -41,8 +41,9 @@ final class FallbackStep implements Step {
         run.change(host, RepairCommands.addVip(vip, fallback), "would add " + added, "could not add " + added,
                 "added " + added);
         run.vipAdded(true);
-        String removed = vip + " from " + host.name() + " " + dead;
-        run.change(host, RepairCommands.removeVip(vip, dead), "would remove " + removed,
+        var held = run.vipAsHeldBy(host.name());
+        String removed = held + " from " + host.name() + " " + dead;
+        run.change(host, RepairCommands.removeVip(held, dead), "would remove " + removed,
                 "added on " + fallback + " but could not remove " + removed, "removed " + removed + " (no link)");
     }
 }

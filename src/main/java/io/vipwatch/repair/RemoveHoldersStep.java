@@ -3,9 +3,7 @@ package io.vipwatch.repair;
 import io.vipwatch.config.HostConfig;
 import io.vipwatch.config.InterfaceName;
 import io.vipwatch.probe.Location;
-import io.vipwatch.remote.CommandResult;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * {@code remove-extra-holders}: {@code ip addr del VIP/PREFIX dev IF} on every host the probe positively saw
@@ -44,15 +42,11 @@ final class RemoveHoldersStep implements Step {
         for (String holder : extras) {
             HostConfig host = run.host(holder);
             InterfaceName iface = interfaceOf(run, holder);
-            String what = run.request().vip().address() + " from " + holder + " " + iface;
-            Optional<CommandResult> r = run.remote(host,
-                    RepairCommands.removeVip(run.request().vip().address(), iface), run.remaining(),
-                    "would remove " + what);
-            if (r.isPresent() && !r.get().succeeded()) {
-                throw run.failed(r.get(), "could not remove " + what);
-            }
+            var held = run.vipAsHeldBy(holder); // a VIP added by hand may carry another prefix
+            String what = held + " from " + holder + " " + iface;
+            run.change(host, RepairCommands.removeVip(held, iface), "would remove " + what, "could not remove " + what,
+                    "removed " + what);
             run.removedHolders().add(holder);
-            r.ifPresent(result -> run.record(result, StepRecord.OK, "removed " + what));
         }
     }
 

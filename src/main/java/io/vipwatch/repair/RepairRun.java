@@ -140,6 +140,14 @@ final class RepairRun {
         return InterfaceName.isValid(iface) ? Optional.of(new InterfaceName(iface)) : Optional.empty();
     }
 
+    /** The VIP with the prefix {@code host} really carries it with (as seen), for {@code ip addr del}. */
+    io.vipwatch.config.VipAddress vipAsHeldBy(String host) {
+        io.vipwatch.config.VipAddress configured = request.vip().address();
+        Integer prefix = facts().location().holderPrefixes().get(host);
+        return prefix == null || prefix == configured.prefixLength() ? configured
+                : new io.vipwatch.config.VipAddress(configured.address(), prefix);
+    }
+
     /** {@code dry-run} in a dry run, else {@code result}: for records of steps that had nothing to do. */
     String orDryRun(String result) {
         return dryRun ? StepRecord.DRY_RUN : result;

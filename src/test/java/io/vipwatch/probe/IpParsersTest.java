@@ -30,6 +30,8 @@ class IpParsersTest {
         assertThat(eth0.linkUp()).isTrue();
         assertThat(eth0.addresses()).containsExactly("198.51.100.11/25", "198.51.100.100/25");
         assertThat(s.carrying("198.51.100.100")).contains(eth0);
+        assertThat(eth0.prefixOf("198.51.100.100")).contains(25);
+        assertThat(eth0.prefixOf("198.51.100.1")).isEmpty();
         InterfaceState eth1 = s.iface("eth1").orElseThrow();
         assertThat(eth1.adminUp()).isTrue();
         assertThat(eth1.carrier()).isFalse();

@@ -52,6 +52,7 @@ final class Fixture {
     List<String> holders = new ArrayList<>(List.of("db1"));
     List<String> unreachable = new ArrayList<>();
     List<String> linkDown = new ArrayList<>();
+    java.util.Map<String, Integer> prefixes = new java.util.HashMap<>();
     Observed<List<String>> l2 = Observed.ok(List.of(MAC1), MS);
     List<ArpView> arp = new ArrayList<>(List.of(new ArpView("local",
             Observed.ok(new NeighbourEntry("eth0", MAC1, "REACHABLE"), MS))));
@@ -107,7 +108,7 @@ final class Fixture {
         linkDown.forEach(h -> details.put(h, "interface eth0 is up but has no carrier (NO-CARRIER)"));
         return new VipFacts("lab", VIP, Instant.parse("2026-01-01T00:00:00Z"), MS,
                 new Location(List.of("db1", "db2", "db3"), holders, unreachable, linkDown,
-                        holders.stream().filter(linkDown::contains).toList(), ifaces, macs, details),
+                        holders.stream().filter(linkDown::contains).toList(), ifaces, macs, prefixes, details),
                 Observed.ok(new PingReply(true, 0.05, ""), MS), arp, l2,
                 Observed.ok(new SqlReply(true, "db1", "server_id=1", 1.2, null, false, ""), MS),
                 new Roles(List.of("db1"), true));

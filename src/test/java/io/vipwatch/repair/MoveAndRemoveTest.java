@@ -96,4 +96,14 @@ class MoveAndRemoveTest {
         assertThat(results(o)).containsExactly("remove-extra-holders failed", "announce skipped", "verify skipped");
         assertThat(h.runner.calls).containsExactly("db2: " + DEL);
     }
+
+    @Test
+    void aVipAddedByHandWithAnotherPrefixIsRemovedWithThatPrefix() {
+        Harness h = new Harness(dir);
+        Fixture f = new Fixture().holders("db1", "db2");
+        f.prefixes.put("db2", 32);
+        RepairOutcome o = h.repair("remove-duplicates", f);
+        assertThat(h.runner.calls).first().isEqualTo("db2: ip addr del 198.51.100.100/32 dev eth0");
+        assertThat(o.steps().get(0).detail()).isEqualTo("removed 198.51.100.100/32 from db2 eth0");
+    }
 }

@@ -55,7 +55,7 @@ final class Facts {
                 : new VipConfig("rw", address, policy, Optional.empty(), Optional.empty(), false);
         return new VipFacts("lab", vip, Instant.EPOCH, MS,
                 new Location(hosts, holders, unreachable, linkDown, holders.stream().filter(linkDown::contains).toList(),
-                        ifaces, macs, details),
+                        ifaces, macs, Map.of(), details),
                 ping, List.of(new ArpView("local", arp)), l2, sql, roles);
     }
 }

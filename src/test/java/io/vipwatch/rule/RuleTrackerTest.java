@@ -125,4 +125,15 @@ class RuleTrackerTest {
         assertThat(t.mayRepair(broken)).isTrue(); // the first attempt left the 1m window
         assertThat(t.snapshot().get(0).attemptsInWindow()).isEqualTo(1);
     }
+
+    @Test
+    void aCycleFedInTwoPartsCountsEachRuleOnce() {
+        RuleTracker t = new RuleTracker(rules, clock);
+        // early phase decided "broken"; the late phase must not count it again
+        t.update(firing(), "broken"::equals);
+        t.update(firing(), rule -> !rule.equals("broken"));
+        assertThat(t.firing()).isEmpty(); // for: 2 needs a second cycle
+        t.update(firing(), "broken"::equals);
+        assertThat(t.firing()).containsExactly(broken);
+    }
 }

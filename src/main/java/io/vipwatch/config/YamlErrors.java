@@ -39,7 +39,8 @@ public final class YamlErrors {
         return errors.isEmpty();
     }
 
-    static int line(Node node) {
+    /** The 1-based line a node starts on. */
+    public static int line(Node node) {
         return node.getStartMark().getLine() + 1;
     }
 

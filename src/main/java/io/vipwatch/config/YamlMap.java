@@ -222,7 +222,8 @@ public final class YamlMap {
         return path.isEmpty() ? key : path + "." + key;
     }
 
-    private static String describe(Node n) {
+    /** How a node reads in a message: {@code a mapping}, {@code a list}, or its quoted value. */
+    public static String describe(Node n) {
         return switch (n.getNodeId()) {
             case mapping -> "a mapping";
             case sequence -> "a list";

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * {@code ip -j} JSON, because older iproute2 builds still found on database servers have no JSON output.
  * Lines that do not match are skipped, never guessed at.
  */
-final class IpParsers {
+public final class IpParsers {
     // 2: eth0@if5: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP ... link/ether 02:00:00:00:00:0b brd ...
     private static final Pattern LINK = Pattern.compile("^\\d+:\\s+([^:@\\s]+)(?:@\\S+)?:\\s+<([^>]*)>");
     private static final Pattern LINK_MAC = Pattern.compile("link/\\S+\\s+([0-9a-fA-F:]{17})\\b");
@@ -40,16 +40,6 @@ final class IpParsers {
         if (cut < 0) {
             throw new IllegalArgumentException("output lacks the section marker of " + Commands.LINKS_AND_ADDRESSES);
         }
-        Map<String, String> macs = new LinkedHashMap<>();
-        Map<String, Set<String>> flags = new LinkedHashMap<>();
-        for (String line : output.substring(0, cut).split("\n")) {
-            Matcher m = LINK.matcher(line);
-            if (m.find()) {
-                Matcher mac = LINK_MAC.matcher(line);
-                macs.put(m.group(1), mac.find() ? mac.group(1).toLowerCase(Locale.ROOT) : "");
-                flags.put(m.group(1), Set.of(m.group(2).split(",")));
-            }
-        }
         Map<String, List<String>> addresses = new LinkedHashMap<>();
         for (String line : output.substring(cut + Commands.SECTION.length()).split("\n")) {
             Matcher m = ADDR.matcher(line);
@@ -58,13 +48,28 @@ final class IpParsers {
             }
         }
         Map<String, InterfaceState> interfaces = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : macs.entrySet()) {
-            Set<String> f = flags.get(e.getKey());
-            boolean carrier = f.contains("LOWER_UP") && !f.contains("NO-CARRIER");
-            interfaces.put(e.getKey(), new InterfaceState(e.getKey(), e.getValue(), f.contains("UP"), carrier,
-                    addresses.getOrDefault(e.getKey(), List.of())));
-        }
+        links(output.substring(0, cut)).forEach((name, i) -> interfaces.put(name, new InterfaceState(name, i.mac(),
+                i.adminUp(), i.carrier(), addresses.getOrDefault(name, List.of()))));
         return new HostSnapshot(interfaces);
+    }
+
+    /**
+     * Every interface in {@code ip -o link show} output, with MAC and link state (no addresses): for the probes,
+     * and for a repair that asks one host about one interface again.
+     */
+    public static Map<String, InterfaceState> links(String output) {
+        Map<String, InterfaceState> interfaces = new LinkedHashMap<>();
+        for (String line : output.split("\n")) {
+            Matcher m = LINK.matcher(line);
+            if (m.find()) {
+                Matcher mac = LINK_MAC.matcher(line);
+                Set<String> f = Set.of(m.group(2).split(","));
+                boolean carrier = f.contains("LOWER_UP") && !f.contains("NO-CARRIER");
+                interfaces.put(m.group(1), new InterfaceState(m.group(1),
+                        mac.find() ? mac.group(1).toLowerCase(Locale.ROOT) : "", f.contains("UP"), carrier, List.of()));
+            }
+        }
+        return interfaces;
     }
 
     /** The neighbour entry in {@code ip neigh show to ADDR} output; empty when the kernel has none. */

@@ -11,7 +11,9 @@ import io.vipwatch.remote.MysqlClient;
 import io.vipwatch.remote.SshPool;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The individual probes, each one blocking call with its own deadline that turns what a command printed into an
@@ -20,11 +22,13 @@ import java.util.Optional;
 final class Probes {
     /** Slack on top of a command's own limit for starting the process (fork/exec, JVM scheduling). */
     private static final Duration EXEC_SLACK = Duration.ofMillis(500);
+    private static final Duration ROUTE_TTL = Duration.ofMinutes(1);
 
     private final Config config;
     private final SshPool ssh;
     private final LocalExec local;
     private final MysqlClient mysql;
+    private final Map<String, Route> routes = new ConcurrentHashMap<>();
 
     Probes(Config config, SshPool ssh, LocalExec local, MysqlClient mysql) {
         this.config = config;
@@ -82,14 +86,40 @@ final class Probes {
             List<String> argv = Commands.arpWhoHas(observer.get().iface(), vip.address().address(), window);
             return arpingResult(ssh.exec(observer.get(), argv, limit));
         }
+        Observed<InterfaceName> dev = localRoute(vip);
+        if (!dev.known()) {
+            return Observed.error(dev.detail(), dev.elapsed());
+        }
+        Observed<List<String>> macs = arpingResult(local.run(
+                Commands.arpWhoHas(dev.value(), vip.address().address(), window), limit));
+        if (!macs.known()) {
+            routes.remove(vip.address().ip()); // perhaps the route moved: look it up again next time
+        }
+        return macs;
+    }
+
+    /**
+     * The watchdog's interface towards the VIP, from {@code ip route get}, remembered for {@link #ROUTE_TTL}: the
+     * route rarely changes, and the lookup would otherwise cost a process per VIP per cycle.
+     */
+    private Observed<InterfaceName> localRoute(VipConfig vip) {
+        long now = System.nanoTime();
+        Route known = routes.get(vip.address().ip());
+        if (known != null && now - known.resolvedNanos() < ROUTE_TTL.toNanos()) {
+            return Observed.ok(known.dev(), Duration.ZERO);
+        }
         CommandResult route = local.run(Commands.routeTo(vip.address().address()), config.ssh().commandTimeout());
         Optional<String> dev = route.succeeded() ? IpParsers.routeDevice(route.stdout()) : Optional.empty();
         if (dev.isEmpty() || !InterfaceName.isValid(dev.get())) {
             return Observed.error("no route from the watchdog host to " + vip.address().ip() + ": "
                     + firstLine(route.stderr() + route.stdout() + route.detail()), route.elapsed());
         }
-        return arpingResult(local.run(Commands.arpWhoHas(new InterfaceName(dev.get()), vip.address().address(), window),
-                limit));
+        InterfaceName iface = new InterfaceName(dev.get());
+        routes.put(vip.address().ip(), new Route(iface, now));
+        return Observed.ok(iface, route.elapsed());
+    }
+
+    private record Route(InterfaceName dev, long resolvedNanos) {
     }
 
     private static Observed<List<String>> arpingResult(CommandResult r) {

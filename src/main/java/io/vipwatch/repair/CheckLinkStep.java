@@ -2,11 +2,11 @@ package io.vipwatch.repair;
 
 import io.vipwatch.config.HostConfig;
 import io.vipwatch.config.InterfaceName;
+import io.vipwatch.probe.InterfaceState;
+import io.vipwatch.probe.IpParsers;
 import io.vipwatch.probe.Location;
 import io.vipwatch.remote.CommandResult;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code check-link}: the expected holder's VIP interface must have link (admin UP and carrier). The probe's view
@@ -15,9 +15,6 @@ import java.util.regex.Pattern;
  * refused — a VIP put on a dead link is a VIP nobody reaches.
  */
 final class CheckLinkStep implements Step {
-    // 3: eth0@if2: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 ...
-    private static final Pattern LINK = Pattern.compile("^\\d+:\\s+([^:@\\s]+)(?:@\\S+)?:\\s+<([^>]*)>",
-            Pattern.MULTILINE);
 
     @Override
     public void check(RepairRun run) throws Stop {
@@ -96,14 +93,6 @@ final class CheckLinkStep implements Step {
         if (r.exitCode() != 0) {
             return r.stderr().contains("does not exist") ? Optional.of(false) : Optional.empty();
         }
-        Matcher m = LINK.matcher(r.stdout());
-        while (m.find()) {
-            if (m.group(1).equals(iface.value())) {
-                String flags = "," + m.group(2) + ",";
-                return Optional.of(flags.contains(",UP,") && flags.contains(",LOWER_UP,")
-                        && !flags.contains(",NO-CARRIER,"));
-            }
-        }
-        return Optional.empty();
+        return Optional.ofNullable(IpParsers.links(r.stdout()).get(iface.value())).map(InterfaceState::linkUp);
     }
 }

@@ -114,13 +114,13 @@ final class PlanLoader {
         }
         if (!(plansNode.get() instanceof MappingNode plans)) {
             errors.add(plansNode.get(), "plans", "expected a mapping of plan names to plans, found "
-                    + describe(plansNode.get()));
+                    + YamlMap.describe(plansNode.get()));
             return;
         }
         for (NodeTuple t : plans.getValue()) {
             String name = t.getKeyNode() instanceof ScalarNode k ? k.getValue() : "?";
             String path = "plans." + name;
-            String origin = errors.file() + ":" + line(t.getKeyNode());
+            String origin = errors.file() + ":" + YamlErrors.line(t.getKeyNode());
             if (!NAME.matcher(name).matches()) {
                 errors.add(t.getKeyNode(), path, "expected a plan name of lower-case letters, digits and '-', found '"
                         + name + "'");
@@ -139,7 +139,7 @@ final class PlanLoader {
         }
         Node node = p.node("steps").orElseThrow();
         if (!(node instanceof SequenceNode seq)) {
-            p.error("steps", "expected a list of step names, found " + describe(node));
+            p.error("steps", "expected a list of step names, found " + YamlMap.describe(node));
             return Optional.empty();
         }
         if (seq.getValue().isEmpty()) {
@@ -150,9 +150,9 @@ final class PlanLoader {
         boolean ok = true;
         for (int i = 0; i < seq.getValue().size(); i++) {
             Node item = seq.getValue().get(i);
-            String step = item instanceof ScalarNode s ? s.getValue() : describe(item);
+            String step = item instanceof ScalarNode s ? s.getValue() : YamlMap.describe(item);
             if (StepName.of(step).isEmpty()) {
-                p.errorAt("steps[" + i + "]", line(item), "unknown step '" + step + "' (expected one of "
+                p.errorAt("steps[" + i + "]", YamlErrors.line(item), "unknown step '" + step + "' (expected one of "
                         + String.join(", ", StepName.labels()) + ")");
                 ok = false;
             }
@@ -162,18 +162,5 @@ final class PlanLoader {
         order.ifPresent(problem -> p.error("steps", problem));
         return ok && order.isEmpty() && NAME.matcher(name).matches()
                 ? Optional.of(new RepairPlan(name, steps, origin)) : Optional.empty();
-    }
-
-    private static int line(Node n) {
-        return n.getStartMark().getLine() + 1;
-    }
-
-    private static String describe(Node n) {
-        return switch (n.getNodeId()) {
-            case mapping -> "a mapping";
-            case sequence -> "a list";
-            case scalar -> "'" + ((ScalarNode) n).getValue() + "'";
-            default -> "an alias";
-        };
     }
 }

@@ -21,6 +21,19 @@ import java.util.function.Supplier;
  * last repair) and {@code GET /healthz}. Read-only; binds to {@code listen:} (loopback by default).
  */
 public final class StatusServer implements AutoCloseable {
+    static {
+        // The JDK server waits for a slow or silent client forever by default, and the status API has two threads.
+        // These limits (seconds) are read once, when the first server is made; an operator's own -D wins.
+        limit("sun.net.httpserver.maxReqTime", "10");
+        limit("sun.net.httpserver.maxRspTime", "10");
+    }
+
+    private static void limit(String property, String seconds) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, seconds);
+        }
+    }
+
     private final HttpServer server;
     private final Supplier<Watchdog> watchdog;
     private final Supplier<ObjectNode> serviceInfo;

@@ -11,10 +11,12 @@ import java.util.Optional;
  *
  * @param source    the file it was loaded from
  * @param rulesPath a rule file or a directory of them; empty means the rules bundled with vipwatch
+ * @param stateDir  where the service keeps what must survive a restart: silences, active alerts, the alert outbox
  */
 public record Config(Path source, SshSettings ssh, MysqlSettings mysql, ProbeSettings probes,
                      Optional<Path> rulesPath, List<ClusterConfig> clusters, ServiceSettings service,
-                     RepairSettings repairs) {
+                     RepairSettings repairs, AlertSettings alerts, Path stateDir,
+                     List<MaintenanceWindow> maintenance) {
     public Config {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(ssh, "ssh");
@@ -24,6 +26,9 @@ public record Config(Path source, SshSettings ssh, MysqlSettings mysql, ProbeSet
         clusters = List.copyOf(clusters);
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(repairs, "repairs");
+        Objects.requireNonNull(alerts, "alerts");
+        Objects.requireNonNull(stateDir, "stateDir");
+        maintenance = List.copyOf(maintenance);
     }
 
     /** Number of VIPs over all clusters. */

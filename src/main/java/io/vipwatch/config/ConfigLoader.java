@@ -1,6 +1,8 @@
 package io.vipwatch.config;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +24,7 @@ public final class ConfigLoader {
     private static final Set<String> SSL_MODES = Set.of("DISABLED", "PREFERRED", "REQUIRED", "VERIFY_CA",
             "VERIFY_IDENTITY");
     private static final Duration MS_100 = Duration.ofMillis(100);
+    static final String DEFAULT_STATE_DIR = "/var/lib/vipwatch";
 
     private final Map<String, String> environment;
 
@@ -43,7 +46,8 @@ public final class ConfigLoader {
             throw new ConfigException(found);
         }
         YamlMap top = YamlMap.of(errors, "", root.get());
-        top.rejectUnknownKeys(Set.of("ssh", "mysql", "probes", "rules", "clusters", "listen", "audit_log", "repairs"));
+        top.rejectUnknownKeys(Set.of("ssh", "mysql", "probes", "rules", "clusters", "listen", "audit_log", "repairs",
+                "alerts", "state_dir", "maintenance"));
         Path dir = source.getParent();
 
         SshSettings ssh = ssh(top.map("ssh"), dir);
@@ -61,10 +65,55 @@ public final class ConfigLoader {
         List<ClusterConfig> clusters = ClusterSection.clusters(top);
         ServiceSettings service = ServiceSections.service(top, dir);
         RepairSettings repairs = ServiceSections.repairs(top.map("repairs"));
+        AlertSettings alerts = alerts(top.map("alerts"), dir, found);
+        Path stateDir = dir.resolve(top.string("state_dir", DEFAULT_STATE_DIR)).normalize();
+        List<MaintenanceWindow> maintenance = MaintenanceSection.windows(top, clusters);
         if (!found.isEmpty()) {
             throw new ConfigException(found);
         }
-        return new Config(source, ssh, mysql, probes, rules, clusters, service, repairs);
+        return new Config(source, ssh, mysql, probes, rules, clusters, service, repairs, alerts, stateDir,
+                maintenance);
+    }
+
+    /**
+     * {@code alerts:} names the channels file (errors in it are reported with its own name and lines), an optional
+     * template directory, the repeat interval and the URL people reach this vipwatch at.
+     */
+    private AlertSettings alerts(YamlMap m, Path dir, List<ConfigError> found) {
+        m.rejectUnknownKeys(Set.of("channels", "templates", "repeat_interval", "external_url"));
+        AlertChannels channels = AlertChannels.NONE;
+        if (m.has("channels")) {
+            Path file = readableFile(m, "channels", dir, true);
+            if (Files.isReadable(file)) {
+                try {
+                    channels = new ChannelsLoader(environment).load(file);
+                } catch (ConfigException e) {
+                    found.addAll(e.errors());
+                }
+            }
+        }
+        Optional<Path> templates = m.optionalString("templates").map(s -> dir.resolve(s).normalize());
+        templates.ifPresent(p -> {
+            if (!Files.isDirectory(p)) {
+                m.error("templates", "no such directory: " + p);
+            }
+        });
+        Optional<URI> external = m.parsed("external_url", ConfigLoader::httpUrl,
+                "an http:// or https:// URL such as http://vipwatch.example.com:9107");
+        return new AlertSettings(channels,
+                templates,
+                m.duration("repeat_interval", AlertSettings.DEFAULT_REPEAT, Duration.ofMinutes(1), Duration.ofDays(7)),
+                external);
+    }
+
+    static Optional<URI> httpUrl(String s) {
+        try {
+            URI uri = new URI(s);
+            boolean http = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
+            return http && uri.getHost() != null ? Optional.of(uri) : Optional.empty();
+        } catch (URISyntaxException e) {
+            return Optional.empty();
+        }
     }
 
     private SshSettings ssh(YamlMap m, Path dir) {

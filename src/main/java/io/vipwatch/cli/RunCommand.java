@@ -57,7 +57,8 @@ final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().printf("%d error(s); nothing was started.%n", e.errors().size());
             return ExitCodes.BAD_CONFIG;
         }
-        Watchdog first = new Watchdog(loaded.config(), loaded.rules(), loaded.plans(), dryRun, Clock.systemUTC());
+        Watchdog first = new Watchdog(loaded.config(), loaded.rules(), loaded.plans(), loaded.templates(), dryRun,
+                Clock.systemUTC());
         current.set(first);
         var listen = loaded.config().service();
         try (StatusServer server = new StatusServer(new InetSocketAddress(listen.listenAddress(), listen.listenPort()),
@@ -94,7 +95,8 @@ final class RunCommand implements Callable<Integer> {
                 log.warn("listen changed in {}: the status API stays on {}:{} until a restart", config,
                         was.listenAddress().getHostAddress(), was.listenPort());
             }
-            Watchdog next = new Watchdog(loaded.config(), loaded.rules(), loaded.plans(), dryRun, Clock.systemUTC());
+            Watchdog next = new Watchdog(loaded.config(), loaded.rules(), loaded.plans(), loaded.templates(), dryRun,
+                Clock.systemUTC());
             Watchdog old = current.getAndSet(next);
             old.close();
             next.start();

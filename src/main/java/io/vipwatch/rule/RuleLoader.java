@@ -115,7 +115,7 @@ public final class RuleLoader {
         List<Rule> rules = new ArrayList<>();
         for (YamlMap r : top.list("rules")) {
             r.rejectUnknownKeys(Set.of("name", "severity", "when", "hosts", "summary", "for", "clear_for", "repair",
-                    "alert", "cooldown", "max_attempts", "window"));
+                    "alert", "cooldown", "max_attempts", "window", "runbook"));
             String name = r.requiredString("name");
             Origin origin = new Origin(errors.file(), r.line());
             if (!name.isEmpty() && !NAME.matcher(name).matches()) {
@@ -139,13 +139,15 @@ public final class RuleLoader {
 
     private static Lifecycle lifecycle(YamlMap r) {
         Lifecycle d = Lifecycle.DEFAULT;
-        List<String> alerts = new ArrayList<>();
-        r.node("alert").ifPresent(n -> {
+        // absent: the channels' defaults; `alert: []`: no notification at all
+        Optional<List<String>> alerts = r.node("alert").map(n -> {
+            List<String> names = new ArrayList<>();
             if (n instanceof org.yaml.snakeyaml.nodes.SequenceNode seq) {
-                seq.getValue().forEach(item -> alerts.add(item instanceof ScalarNode sc ? sc.getValue() : "?"));
+                seq.getValue().forEach(item -> names.add(item instanceof ScalarNode sc ? sc.getValue() : "?"));
             } else {
-                alerts.add(r.string("alert", ""));
+                names.add(r.string("alert", ""));
             }
+            return List.copyOf(names);
         });
         Optional<String> repair = r.optionalString("repair");
         repair.ifPresent(p -> {
@@ -160,7 +162,8 @@ public final class RuleLoader {
                 alerts,
                 r.duration("cooldown", d.cooldown(), java.time.Duration.ZERO, java.time.Duration.ofHours(24)),
                 r.integer("max_attempts", d.maxAttempts(), 1, 100),
-                r.duration("window", d.window(), java.time.Duration.ofSeconds(1), java.time.Duration.ofDays(7)));
+                r.duration("window", d.window(), java.time.Duration.ofSeconds(1), java.time.Duration.ofDays(7)),
+                r.optionalString("runbook"));
     }
 
     private static Severity severity(YamlMap r) {

@@ -5,9 +5,15 @@ import io.vipwatch.probe.ProbeCycle;
 import io.vipwatch.repair.RepairPlans;
 import io.vipwatch.repair.Repairer;
 import io.vipwatch.rule.RuleSet;
+import io.vipwatch.silence.Suspensions;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 
-/** What every VIP's cycle shares: the config, rules and plans, the probe machinery and the repair limits. */
+/**
+ * What every VIP's cycle shares: the config, rules and plans, the probe machinery, the repair limits, the silences,
+ * and alerting (empty when no channel is configured).
+ */
 record Services(Config config, RuleSet rules, RepairPlans plans, ProbeCycle cycle, ProbeCycle.HostViews sharedViews,
-                Repairer repairer, Semaphore repairSlots, boolean dryRun) {
+                Repairer repairer, Semaphore repairSlots, boolean dryRun, Suspensions suspensions,
+                Optional<Alerting> alerting) {
 }

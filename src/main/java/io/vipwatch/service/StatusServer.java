@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.vipwatch.alert.DeliveryStats;
 import io.vipwatch.report.CheckedVip;
+import io.vipwatch.silence.ActiveSilence;
 import io.vipwatch.report.JsonReport;
 import io.vipwatch.repair.RepairOutcome;
 import io.vipwatch.repair.StepRecord;
@@ -66,6 +68,10 @@ public final class StatusServer implements AutoCloseable {
     private ObjectNode status() {
         Watchdog w = watchdog.get();
         ObjectNode root = serviceInfo.get();
+        ArrayNode silences = root.putArray("silences");
+        w.silences().forEach(x -> silences.add(silence(x)));
+        w.silenceFileProblem().ifPresent(p -> root.put("silences_problem", p));
+        w.alertDelivery().ifPresentOrElse(d -> root.set("alerts", delivery(d)), () -> root.putNull("alerts"));
         ArrayNode vips = root.putArray("vips");
         for (VipStatus s : w.status()) {
             ObjectNode n = JsonReport.vip(new CheckedVip(s.facts(), s.evaluation()));
@@ -86,9 +92,35 @@ public final class StatusServer implements AutoCloseable {
                     .put("at", e.at().toString()));
             n.put("cycles", s.cycles());
             n.put("repair_in_flight", s.repairing());
+            s.silence().ifPresentOrElse(x -> n.set("silence", silence(x)), () -> n.putNull("silence"));
             vips.add(n);
         }
         return root;
+    }
+
+    private static ObjectNode silence(ActiveSilence s) {
+        ObjectNode n = JsonReport.MAPPER.createObjectNode();
+        return n.put("kind", s.kind().name().toLowerCase(java.util.Locale.ROOT)).put("id", s.id())
+                .put("scope", s.scope()).put("reason", s.reason()).put("by", s.by())
+                .put("since", s.since().toString()).put("until", s.until().toString());
+    }
+
+    /** Alert delivery: per channel what went out, what waits, what was given up on (with why). */
+    private static ObjectNode delivery(DeliveryStats d) {
+        ObjectNode n = JsonReport.MAPPER.createObjectNode();
+        n.put("pending", d.pending());
+        ObjectNode channels = n.putObject("channels");
+        d.channels().forEach((name, c) -> channels.putObject(name)
+                .put("delivered", c.delivered()).put("failed", c.failed()).put("attempts", c.attempts())
+                .put("retries", c.retries()).put("pending", c.pending())
+                .put("last_error", c.lastError().orElse(null))
+                .put("last_success", c.lastSuccess().map(Object::toString).orElse(null))
+                .put("last_failure", c.lastFailure().map(Object::toString).orElse(null))
+                .put("next_attempt", c.nextAttempt().map(Object::toString).orElse(null)));
+        ArrayNode failed = n.putArray("recent_failures");
+        d.recentFailures().forEach(f -> failed.addObject().put("id", f.id()).put("channel", f.channel())
+                .put("subject", f.subject()).put("reason", f.reason()).put("failed_at", f.failedAt().toString()));
+        return n;
     }
 
     private static ObjectNode repair(RepairOutcome o) {

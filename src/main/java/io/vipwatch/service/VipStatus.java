@@ -4,6 +4,7 @@ import io.vipwatch.probe.VipFacts;
 import io.vipwatch.repair.RepairOutcome;
 import io.vipwatch.rule.Evaluation;
 import io.vipwatch.rule.RuleTracker;
+import io.vipwatch.silence.ActiveSilence;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -16,11 +17,12 @@ import java.util.Optional;
  * @param lastRepair  the most recent repair of this VIP, if any
  * @param events      the latest fired/resolved transitions, newest last
  * @param repairing   a repair of this VIP is running right now
+ * @param silence     the silence or maintenance window in force: alerts held back, repairs suspended
  */
 public record VipStatus(String cluster, String vip, VipFacts facts, Evaluation evaluation,
                         Map<String, Instant> problems, List<RuleTracker.RuleStatus> rules,
                         Optional<RepairOutcome> lastRepair, List<RuleTracker.Transition> events, long cycles,
-                        boolean repairing) {
+                        boolean repairing, Optional<ActiveSilence> silence) {
     public VipStatus {
         problems = Map.copyOf(problems);
         rules = List.copyOf(rules);
@@ -29,6 +31,7 @@ public record VipStatus(String cluster, String vip, VipFacts facts, Evaluation e
 
     VipStatus repairing(boolean now) {
         return now == repairing ? this
-                : new VipStatus(cluster, vip, facts, evaluation, problems, rules, lastRepair, events, cycles, now);
+                : new VipStatus(cluster, vip, facts, evaluation, problems, rules, lastRepair, events, cycles, now,
+                silence);
     }
 }

@@ -11,6 +11,7 @@ import io.vipwatch.rule.Evaluation;
 import io.vipwatch.rule.FactSchema;
 import io.vipwatch.rule.Rule;
 import io.vipwatch.rule.RuleTracker;
+import io.vipwatch.silence.ActiveSilence;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,6 +46,7 @@ final class VipWatch {
     private Instant exhaustedSince;
     private volatile VipStatus status;
     private volatile boolean repairing;
+    private String silencedBy;
 
     VipWatch(ClusterConfig cluster, VipConfig vip, Services services, Clock clock) {
         this.cluster = cluster;
@@ -78,6 +80,8 @@ final class VipWatch {
      * the rest. Each rule is fed to the tracker once per cycle, in the phase that decided it.
      */
     void cycle() {
+        Optional<ActiveSilence> silence = services.suspensions().match(cluster.name(), vip.name(), clock.instant());
+        noteSilence(silence);
         VipProbe probe = services.cycle().start(cluster, vip, services.sharedViews());
         VipFacts early = probe.early();
         Evaluation first = services.rules().evaluate(early);
@@ -85,15 +89,32 @@ final class VipWatch {
         services.rules().rules().forEach(r -> decidedEarly.add(r.name()));
         decidedEarly.removeAll(first.undecided());
         record(tracker.update(first, decidedEarly::contains));
-        boolean repaired = repairIfDue(early);
+        // A silence suspends repairs: a planned switch (MHA online change) must not be "repaired" back.
+        boolean repaired = silence.isEmpty() && repairIfDue(early);
         VipFacts facts = probe.complete();
         Evaluation evaluation = services.rules().evaluate(facts);
         record(tracker.update(evaluation, rule -> !decidedEarly.contains(rule)));
-        if (!repaired) {
+        if (!repaired && silence.isEmpty()) {
             repairIfDue(facts);
         }
         cycles++;
-        status = snapshot(facts, evaluation);
+        VipStatus now = snapshot(facts, evaluation, silence);
+        status = now;
+        services.alerting().ifPresent(a -> a.cycle(new Alerting.CycleInput(facts, evaluation,
+                now.problems(), now.rules(), tracker.exhausted(), lastRepair, silence.map(ActiveSilence::describe),
+                services.dryRun() || vip.dryRun()), clock.instant()));
+    }
+
+    private void noteSilence(Optional<ActiveSilence> silence) {
+        String id = silence.map(ActiveSilence::id).orElse(null);
+        if (!java.util.Objects.equals(id, silencedBy)) {
+            if (silence.isPresent()) {
+                log.warn("{}: alerts held back and repairs suspended by {}", key(), silence.get().describe());
+            } else {
+                log.info("{}: silence {} is over: alerts and repairs resume", key(), silencedBy);
+            }
+            silencedBy = id;
+        }
     }
 
     /**
@@ -167,7 +188,7 @@ final class VipWatch {
                 ? Optional.of(holders.get(0)) : Optional.empty();
     }
 
-    private VipStatus snapshot(VipFacts facts, Evaluation evaluation) {
+    private VipStatus snapshot(VipFacts facts, Evaluation evaluation, Optional<ActiveSilence> silence) {
         Map<String, Instant> active = new LinkedHashMap<>();
         for (RuleTracker.RuleStatus r : tracker.snapshot()) {
             if (r.firing()) {
@@ -186,6 +207,6 @@ final class VipWatch {
             active.put(RuleTracker.EXHAUSTED, exhaustedSince);
         }
         return new VipStatus(cluster.name(), vip.name(), facts, evaluation, active, tracker.snapshot(), lastRepair,
-                List.copyOf(events), cycles, false);
+                List.copyOf(events), cycles, false, silence);
     }
 }

@@ -1,6 +1,8 @@
 package io.vipwatch.service;
 
 import com.jcraft.jsch.JSchException;
+import io.vipwatch.alert.DeliveryStats;
+import io.vipwatch.alert.Templates;
 import io.vipwatch.config.ClusterConfig;
 import io.vipwatch.config.Config;
 import io.vipwatch.config.VipConfig;
@@ -15,6 +17,9 @@ import io.vipwatch.repair.Repairer;
 import io.vipwatch.repair.Sleeper;
 import io.vipwatch.rule.RuleSet;
 import io.vipwatch.schedule.ProbeScheduler;
+import io.vipwatch.silence.ActiveSilence;
+import io.vipwatch.silence.SilenceStore;
+import io.vipwatch.silence.Suspensions;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import org.quartz.SchedulerException;
@@ -46,9 +52,12 @@ public final class Watchdog implements AutoCloseable {
     private final Map<String, VipWatch> vips = new LinkedHashMap<>();
     private final Instant startedAt;
     private final boolean dryRun;
+    private final Suspensions suspensions;
+    private final Optional<Alerting> alerting;
 
-    public Watchdog(Config config, RuleSet rules, RepairPlans plans, boolean dryRun, Clock clock)
-            throws JSchException, IOException, SchedulerException {
+    /** @param templates the alert templates; empty when no alert channel is configured */
+    public Watchdog(Config config, RuleSet rules, RepairPlans plans, Optional<Templates> templates, boolean dryRun,
+                    Clock clock) throws JSchException, IOException, SchedulerException {
         this.config = config;
         this.dryRun = dryRun || config.repairs().dryRun();
         this.startedAt = clock.instant();
@@ -57,9 +66,11 @@ public final class Watchdog implements AutoCloseable {
         this.audit = new AuditLog(config.service().auditLog());
         LocalExec local = new LocalExec();
         ProbeCycle cycle = new ProbeCycle(config, ssh, local, new MysqlClient(config.mysql()), probeThreads, clock);
+        this.suspensions = new Suspensions(new SilenceStore(config.stateDir(), clock), config.maintenance(), clock);
+        this.alerting = Alerting.open(config, rules, templates, clock);
         Services services = new Services(config, rules, plans, cycle, cycle.new HostViews(SHARED_READ_AGE),
                 new Repairer(config, ssh, local, audit, clock, Sleeper.REAL),
-                new Semaphore(config.repairs().maxConcurrent()), this.dryRun);
+                new Semaphore(config.repairs().maxConcurrent()), this.dryRun, suspensions, alerting);
         for (ClusterConfig cluster : config.clusters()) {
             for (VipConfig vip : cluster.vips()) {
                 VipWatch w = new VipWatch(cluster, vip, services, clock);
@@ -73,6 +84,7 @@ public final class Watchdog implements AutoCloseable {
     }
 
     public void start() throws SchedulerException {
+        alerting.ifPresent(Alerting::start);
         scheduler.start();
         log.info("watching {} VIP(s) from {}{}", vips.size(), config.source(), dryRun ? " (dry run: no repair "
                 + "command is executed)" : "");
@@ -106,6 +118,21 @@ public final class Watchdog implements AutoCloseable {
         return out;
     }
 
+    /** Silences and maintenance windows in force now. */
+    public List<ActiveSilence> silences() {
+        return suspensions.active(Instant.now());
+    }
+
+    /** A problem reading the silences file, if the last read failed (the previous silences stay in force). */
+    public Optional<String> silenceFileProblem() {
+        return suspensions.store().readProblem();
+    }
+
+    /** Alert delivery: per channel counts, backlog and recent failures; empty without channels. */
+    public Optional<DeliveryStats> alertDelivery() {
+        return alerting.map(Alerting::stats);
+    }
+
     public int vipCount() {
         return vips.size();
     }
@@ -119,6 +146,7 @@ public final class Watchdog implements AutoCloseable {
     public void close() {
         long start = System.nanoTime();
         scheduler.close();
+        alerting.ifPresent(Alerting::close);
         probeThreads.shutdownNow();
         ssh.close();
         try {

@@ -27,6 +27,12 @@ public record ActiveSilence(Kind kind, String id, String scope, String reason, S
         Objects.requireNonNull(until, "until");
     }
 
+    /** One line for people: {@code silence 3f9c1a2b by alice until 2026-11-25T16:00:00Z: MHA online switch}. */
+    public String describe() {
+        return (kind == Kind.SILENCE ? "silence " : "maintenance window ") + id + " by " + by + " until " + until
+                + ": " + reason;
+    }
+
     static ActiveSilence of(Silence s) {
         return new ActiveSilence(Kind.SILENCE, s.id(), s.scope(), s.reason(), s.createdBy(), s.createdAt(), s.end());
     }

@@ -26,12 +26,16 @@ final class Service implements AutoCloseable {
     final int port;
     final Path audit;
     final Path log;
+    final Path config;
+    private final List<String> argv;
 
-    private Service(Process process, int port, Path audit, Path log) {
+    private Service(Process process, int port, Path audit, Path log, Path config, List<String> argv) {
         this.process = process;
         this.port = port;
         this.audit = audit;
         this.log = log;
+        this.config = config;
+        this.argv = argv;
     }
 
     /**
@@ -55,10 +59,27 @@ final class Service implements AutoCloseable {
                 config.toString()));
         argv.addAll(List.of(args));
         Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        Service s = new Service(p, port, audit, log);
-        s.await("healthz", Duration.ofSeconds(30), x -> x.healthy());
-        s.await("a first cycle of both lab VIPs", Duration.ofSeconds(30), x -> x.status().get("vips").size() == 2);
-        return s;
+        return new Service(p, port, audit, log, config, argv).ready();
+    }
+
+    private Service ready() {
+        await("healthz", Duration.ofSeconds(30), x -> x.healthy());
+        await("a first cycle of both lab VIPs", Duration.ofSeconds(30), x -> x.status().get("vips").size() == 2);
+        return this;
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, like a crash or {@code kill -9}. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("killed").isTrue();
+    }
+
+    /** Starts the same config again after this one ended; audit log and output are appended to. */
+    Service restart() throws IOException {
+        assertThat(process.isAlive()).as("restart of a running service").isFalse();
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        return new Service(p, port, audit, log, config, argv).ready();
     }
 
     boolean healthy() {

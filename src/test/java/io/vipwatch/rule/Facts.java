@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** A builder of hand-made VIP snapshots for rule tests: starts healthy (VIP on db1, expected db1). */
-final class Facts {
+public final class Facts {
     static final String MAC1 = "02:00:00:00:00:0b";
     static final String MAC2 = "02:00:00:00:00:0c";
     private static final Duration MS = Duration.ofMillis(1);
@@ -36,12 +36,18 @@ final class Facts {
     Observed<List<String>> l2 = Observed.ok(List.of(MAC1), MS);
     Observed<SqlReply> sql = Observed.ok(new SqlReply(true, "db1", "server_id=1", 1.2, null, false, ""), MS);
 
-    Facts holders(String... h) {
+    public Facts holders(String... h) {
         holders = new ArrayList<>(List.of(h));
         return this;
     }
 
-    VipFacts build() {
+    /** SQL through the VIP fails with {@code error}. */
+    public Facts sqlFailed(String error) {
+        sql = Observed.ok(new SqlReply(false, "", "", 0, error, false, ""), MS);
+        return this;
+    }
+
+    public VipFacts build() {
         Map<String, String> macs = new LinkedHashMap<>();
         Map<String, String> ifaces = new LinkedHashMap<>();
         for (String h : holders) {

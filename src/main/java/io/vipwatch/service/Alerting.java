@@ -1,0 +1,246 @@
+package io.vipwatch.service;
+
+import io.vipwatch.alert.AlertBook;
+import io.vipwatch.alert.AlertEvent;
+import io.vipwatch.alert.AlertMessage;
+import io.vipwatch.alert.DeliveryStats;
+import io.vipwatch.alert.Dispatcher;
+import io.vipwatch.alert.Notification;
+import io.vipwatch.alert.NotificationFactory;
+import io.vipwatch.alert.Outbox;
+import io.vipwatch.alert.Sender;
+import io.vipwatch.alert.Templates;
+import io.vipwatch.config.AlertChannel;
+import io.vipwatch.config.AlertSettings;
+import io.vipwatch.config.Config;
+import io.vipwatch.probe.VipFacts;
+import io.vipwatch.repair.RepairOutcome;
+import io.vipwatch.rule.Evaluation;
+import io.vipwatch.rule.Problem;
+import io.vipwatch.rule.Rule;
+import io.vipwatch.rule.RuleSet;
+import io.vipwatch.rule.RuleTracker;
+import io.vipwatch.rule.Severity;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The alert half of a VIP's cycle: rule state → {@link AlertBook} (what is news) → one {@link AlertMessage} per
+ * channel → {@link Notification} → the durable {@link Outbox} → the {@link Dispatcher} that delivers with retries.
+ *
+ * <p>A notification is on disk before anyone tries to send it, so neither an outage of the mail server nor a
+ * {@code kill -9} of vipwatch loses it. Nothing here may break a probe cycle: a failure to render or to write is
+ * logged and counted, and the cycle goes on.
+ */
+final class Alerting implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Alerting.class);
+
+    /** What a VIP's cycle hands over for alerting. */
+    record CycleInput(VipFacts facts, Evaluation evaluation, Map<String, Instant> active,
+                      List<RuleTracker.RuleStatus> rules, List<String> exhausted, Optional<RepairOutcome> lastRepair,
+                      Optional<String> silence, boolean dryRun) {
+    }
+
+    private final AlertSettings settings;
+    private final Map<String, Rule> rules = new LinkedHashMap<>();
+    private final AlertBook book;
+    private final NotificationFactory factory;
+    private final Outbox outbox;
+    private final Dispatcher dispatcher;
+    private final AtomicLong renderFailures = new AtomicLong();
+
+    private Alerting(AlertSettings settings, RuleSet ruleSet, AlertBook book, NotificationFactory factory,
+                     Outbox outbox, Dispatcher dispatcher) {
+        this.settings = settings;
+        ruleSet.rules().forEach(r -> rules.put(r.name(), r));
+        this.book = book;
+        this.factory = factory;
+        this.outbox = outbox;
+        this.dispatcher = dispatcher;
+    }
+
+    /**
+     * Opens the alert book and the outbox in the state directory; {@link #start()} then delivers what is pending (a
+     * restart delivers what the previous run could not). Without channels, returns empty: there is nobody to tell.
+     */
+    static Optional<Alerting> open(Config config, RuleSet rules, Optional<Templates> templates, Clock clock)
+            throws IOException {
+        AlertSettings settings = config.alerts();
+        if (settings.channels().channels().isEmpty() || templates.isEmpty()) {
+            return Optional.empty();
+        }
+        Path state = config.stateDir();
+        Files.createDirectories(state);
+        Set<String> vips = config.clusters().stream().flatMap(c -> c.vips().stream().map(v -> c.name() + "/"
+                + v.name())).collect(Collectors.toSet());
+        AlertBook book = AlertBook.open(state.resolve("alerts.json"), vips);
+        NotificationFactory factory = new NotificationFactory(templates.get(), settings.externalUrl()
+                .map(u -> u.resolve("/api/status")), channel -> repeat(settings, channel), version(), hostname());
+        Outbox outbox = new Outbox(state.resolve("outbox"), clock);
+        Map<String, Sender> senders = new LinkedHashMap<>();
+        settings.channels().channels().forEach((name, channel) -> senders.put(name, Sender.forChannel(channel)));
+        Dispatcher dispatcher = new Dispatcher(outbox, senders, settings.channels().delivery(), clock,
+                new SplittableRandom());
+        return Optional.of(new Alerting(settings, rules, book, factory, outbox, dispatcher));
+    }
+
+    private static Duration repeat(AlertSettings settings, String channel) {
+        AlertChannel c = settings.channels().channels().get(channel);
+        return c == null ? settings.repeatInterval() : c.repeatInterval().orElse(settings.repeatInterval());
+    }
+
+    /** Feeds one finished cycle of one VIP; queues what is news. */
+    void cycle(CycleInput in, Instant now) {
+        String cluster = in.facts().cluster();
+        String vip = in.facts().vip().name();
+        List<AlertEvent> news = book.update(new AlertBook.Cycle(cluster, vip, in.active(), cleared(in),
+                        in.silence().isPresent()),
+                rule -> channelsOf(rule, in.exhausted()), channel -> repeat(settings, channel), now);
+        Map<String, List<AlertEvent>> byChannel = new LinkedHashMap<>();
+        news.forEach(e -> byChannel.computeIfAbsent(e.channel(), c -> new ArrayList<>()).add(e));
+        byChannel.forEach((channel, events) -> queue(channel, events, in, now));
+    }
+
+    private void queue(String channel, List<AlertEvent> events, CycleInput in, Instant now) {
+        try {
+            VipFacts facts = in.facts();
+            Instant earliest = events.stream().map(AlertEvent::since).min(Instant::compareTo).orElse(now);
+            Optional<RepairOutcome> repair = in.lastRepair().filter(r -> !r.finishedAt().isBefore(earliest));
+            List<AlertMessage.Item> items = events.stream().map(e -> item(e, in, repair)).toList();
+            AlertMessage message = new AlertMessage(channel, facts.cluster(), facts.vip().name(),
+                    facts.vip().address().ip(), now, items, facts, in.evaluation(), repair, in.silence());
+            Notification n = factory.render(settings.channels().channels().get(channel), message);
+            outbox.enqueue(n);
+            log.info("{}/{}: queued {} for {}: {}", facts.cluster(), facts.vip().name(), n.id(), channel,
+                    n.subject());
+            dispatcher.wake();
+        } catch (IOException | RuntimeException e) {
+            renderFailures.incrementAndGet();
+            log.error("{}/{}: cannot queue the alert for channel {}: {}", in.facts().cluster(),
+                    in.facts().vip().name(), channel, e.toString());
+        }
+    }
+
+    /**
+     * Alerts that may resolve: rules seen clear for {@code clear_for} cycles (a rule that is merely not firing, e.g.
+     * undecided, or not yet re-evaluated after a restart, keeps its alert), and {@code repair-exhausted} once every
+     * rule was decided and none fires.
+     */
+    private Set<String> cleared(CycleInput in) {
+        Set<String> cleared = new HashSet<>();
+        for (RuleTracker.RuleStatus r : in.rules()) {
+            Rule rule = rules.get(r.rule());
+            int clearFor = rule == null ? 1 : rule.lifecycle().clearFor();
+            if (!r.firing() && r.falseStreak() >= clearFor) {
+                cleared.add(r.rule());
+            }
+        }
+        if (in.exhausted().isEmpty() && in.evaluation().healthy() && in.evaluation().undecided().isEmpty()) {
+            cleared.add(RuleTracker.EXHAUSTED);
+        }
+        return cleared;
+    }
+
+    private List<String> channelsOf(String alert, List<String> exhausted) {
+        List<String> defaults = settings.channels().defaultChannels();
+        if (alert.equals(RuleTracker.EXHAUSTED)) {
+            Set<String> union = new LinkedHashSet<>();
+            exhausted.forEach(r -> union.addAll(channelsOf(r, List.of())));
+            return union.isEmpty() ? defaults : List.copyOf(union);
+        }
+        Rule rule = rules.get(alert);
+        return rule == null ? defaults : rule.lifecycle().alerts().orElse(defaults);
+    }
+
+    private AlertMessage.Item item(AlertEvent e, CycleInput in, Optional<RepairOutcome> repair) {
+        if (e.rule().equals(RuleTracker.EXHAUSTED)) {
+            return new AlertMessage.Item(e, Severity.CRITICAL, "vipwatch used up its repair attempts ("
+                    + String.join(", ", in.exhausted()) + ") and stopped repairing this VIP", List.of(),
+                    "no more repairs until the VIP has been seen healthy; a person has to look",
+                    Optional.of("read the repair steps in the audit log; fix the cause, vipwatch resumes by itself "
+                            + "once the VIP is healthy"));
+        }
+        Rule rule = rules.get(e.rule());
+        Optional<Problem> problem = in.evaluation().problems().stream().filter(p -> p.name().equals(e.rule()))
+                .findFirst();
+        Severity severity = rule == null ? Severity.WARNING : rule.severity();
+        String summary = problem.map(Problem::summary).orElse(rule == null ? e.rule() : rule.summary());
+        List<String> hosts = problem.map(Problem::hosts).orElse(List.of());
+        Optional<String> runbook = rule == null ? Optional.empty() : rule.lifecycle().runbook();
+        return new AlertMessage.Item(e, severity, summary, hosts, action(rule, in, repair), runbook);
+    }
+
+    /** What vipwatch did or will do about a rule, in words. */
+    private static String action(Rule rule, CycleInput in, Optional<RepairOutcome> repair) {
+        Optional<String> plan = rule == null ? Optional.empty() : rule.lifecycle().repair();
+        if (plan.isEmpty()) {
+            return "alert only: this rule has no repair plan";
+        }
+        if (in.silence().isPresent()) {
+            return "repairs suspended by " + in.silence().get();
+        }
+        Optional<RepairOutcome> mine = repair.filter(r -> r.plan().equals(plan.get()));
+        if (mine.isPresent()) {
+            RepairOutcome r = mine.get();
+            return r.result() == RepairOutcome.Result.DRY_RUN
+                    ? "dry-run: repair " + plan.get() + " planned and audited, nothing changed"
+                    : "repair " + plan.get() + ": " + r.result().name().toLowerCase(java.util.Locale.ROOT)
+                    + (r.detail().isEmpty() ? "" : " (" + r.detail() + ")");
+        }
+        if (in.exhausted().contains(rule.name())) {
+            return "repair " + plan.get() + " stopped: max_attempts reached";
+        }
+        return (in.dryRun() ? "dry-run: " : "") + "repair " + plan.get()
+                + " not run yet (cooldown, or no host to work on)";
+    }
+
+    /** Starts delivering, beginning with what is pending from before. */
+    void start() {
+        dispatcher.start();
+    }
+
+    DeliveryStats stats() {
+        return dispatcher.stats();
+    }
+
+    long renderFailures() {
+        return renderFailures.get();
+    }
+
+    /** Stops delivering; what is still pending stays in the outbox for the next start. */
+    @Override
+    public void close() {
+        dispatcher.close();
+    }
+
+    private static String version() {
+        String v = Alerting.class.getPackage().getImplementationVersion();
+        return v == null ? "(development build)" : v;
+    }
+
+    private static String hostname() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            return "unknown host";
+        }
+    }
+}

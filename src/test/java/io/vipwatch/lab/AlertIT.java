@@ -1,0 +1,217 @@
+package io.vipwatch.lab;
+
+import static io.vipwatch.lab.Lab.RW;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.vipwatch.testing.AlertmanagerProcess;
+import io.vipwatch.testing.HookReceiver;
+import jakarta.mail.internet.MimeMessage;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Alerts from {@code vipwatch run} in the lab, to real receivers: GreenMail (SMTP with a password), an HTTP listener
+ * (generic webhook with a token header) and the real Alertmanager, which forwards what it gets to the same listener.
+ * Each test starts its service with its own state directory, so no outbox or alert book leaks between tests.
+ */
+class AlertIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+    private static final String SMTP_USER = "vipwatch";
+    private static final String SMTP_PASSWORD = "smtp-Pa55-never-shown";
+    private static final String HOOK_TOKEN = "hook-T0ken-never-shown";
+
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private Path state;
+    private HookReceiver hooks;
+    private int smtpPort;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Lab.heal();
+        hooks = new HookReceiver();
+        started.add(hooks);
+        try (ServerSocket s = new ServerSocket(0)) {
+            smtpPort = s.getLocalPort();
+        }
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            started.get(i).close();
+        }
+        Lab.heal();
+    }
+
+    private GreenMail smtp() {
+        GreenMail mail = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        mail.setUser("vipwatch@lab.test", SMTP_USER, SMTP_PASSWORD);
+        mail.start();
+        started.add(mail::stop);
+        return mail;
+    }
+
+    /** channels.yml with mail and hook (and am when given), all the defaults of the bundled rules. */
+    private Map<String, String> alertConfig(String name, String alertmanagerUrl, String delivery) throws Exception {
+        state = Lab.DIR.resolve(name + "-state");
+        deleteTree(state);
+        Files.writeString(Lab.DIR.resolve(name + "-smtp.pw"), SMTP_PASSWORD + "\n");
+        Files.writeString(Lab.DIR.resolve(name + "-hook.token"), "Bearer " + HOOK_TOKEN + "\n");
+        String channels = """
+                defaults:
+                  channels: [mail, hook%s]
+                %s
+                channels:
+                  mail:
+                    type: email
+                    host: 127.0.0.1
+                    port: %d
+                    security: none
+                    username: %s
+                    password_file: %s-smtp.pw
+                    from: vipwatch@lab.test
+                    to: [dba@lab.test]
+                    html: true
+                    connect_timeout: 2s
+                    timeout: 5s
+                  hook:
+                    type: webhook
+                    url: %s
+                    headers:
+                      Authorization: { file: %s-hook.token }
+                    timeout: 3s
+                """.formatted(alertmanagerUrl == null ? "" : ", am", delivery, smtpPort, SMTP_USER, name,
+                hooks.url("/hook"), name);
+        if (alertmanagerUrl != null) {
+            channels += """
+                      am:
+                        type: webhook
+                        format: alertmanager
+                        url: %s
+                        repeat_interval: 10m
+                        timeout: 3s
+                    """.formatted(alertmanagerUrl);
+        }
+        Files.writeString(Lab.DIR.resolve(name + "-channels.yml"), channels);
+        return Map.of("probes:\n", "alerts:\n  channels: " + name + "-channels.yml\n"
+                + "  external_url: http://127.0.0.1:9174\nstate_dir: " + state + "\nprobes:\n");
+    }
+
+    @Test
+    void aDeletedVipGivesOneFiringAndOneResolvedMessageOnEveryChannelWithTheRepairInTheFiringOne()
+            throws Exception {
+        GreenMail mail = smtp();
+        AlertmanagerProcess am = AlertmanagerProcess.start(Lab.DIR.resolve("alertit-am"),
+                AlertmanagerProcess.forwardingConfig(hooks.url("/from-alertmanager")));
+        started.add(am);
+        Service service = Service.start("alertit", 9174, alertConfig("alertit", am.url(), ""));
+        started.add(service);
+
+        Lab.fault("vip-del", "db1", RW);
+        await("a firing and a resolved e-mail", () -> mail.getReceivedMessages().length >= 2, service);
+        await("a firing and a resolved webhook", () -> hooks.accepted("/hook").size() >= 2, service);
+        await("Alertmanager forwarding vip-missing firing and then resolved",
+                () -> statuses(hooks.accepted("/from-alertmanager")).containsAll(List.of("firing", "resolved")),
+                service);
+        // Nothing more may follow: let the service run a few more cycles, then count.
+        long cycles = Lab.vip(service.status(), "rw").get("cycles").asLong();
+        service.await("three more cycles", DEADLINE,
+                s -> Lab.vip(s.status(), "rw").get("cycles").asLong() >= cycles + 3);
+        await("the outbox empty", () -> service.status().get("alerts").get("pending").asInt() == 0, service);
+
+        MimeMessage[] mails = mail.getReceivedMessages();
+        assertThat(mails).hasSize(2);
+        assertThat(mails[0].getSubject()).isEqualTo("[vipwatch] FIRING lab/rw " + RW + ": vip-missing");
+        assertThat(mails[1].getSubject()).isEqualTo("[vipwatch] RESOLVED lab/rw " + RW + ": vip-missing");
+        String firing = GreenMailUtil.getBody(mails[0]);
+        assertThat(firing).contains("FIRING vip-missing [critical]: the VIP is on no host", "holders: none",
+                "Repair restore-vip: succeeded", "add-vip on db1: ok", "runbook:");
+        assertThat(mails[0].getHeader("X-Vipwatch-Notification-Id")).hasSize(1);
+        assertThat(mails[1].getHeader("X-Vipwatch-Notification-Id")[0])
+                .isNotEqualTo(mails[0].getHeader("X-Vipwatch-Notification-Id")[0]);
+
+        List<HookReceiver.Request> posts = hooks.accepted("/hook");
+        assertThat(posts).hasSize(2);
+        JsonNode first = JSON.readTree(posts.get(0).body());
+        JsonNode second = JSON.readTree(posts.get(1).body());
+        assertThat(first.get("status").asText()).isEqualTo("firing");
+        assertThat(first.get("alerts").get(0).get("rule").asText()).isEqualTo("vip-missing");
+        assertThat(first.get("repair").get("result").asText()).isEqualTo("succeeded");
+        assertThat(second.get("status").asText()).isEqualTo("resolved");
+        assertThat(posts.get(0).headers().get("authorization")).isEqualTo("Bearer " + HOOK_TOKEN);
+        assertThat(posts.get(0).headers().get("x-vipwatch-notification-id")).isEqualTo(first.get("id").asText());
+
+        List<HookReceiver.Request> forwarded = hooks.accepted("/from-alertmanager");
+        JsonNode amAlert = JSON.readTree(forwarded.get(0).body()).get("alerts").get(0);
+        assertThat(amAlert.get("labels").get("alertname").asText()).isEqualTo("vip-missing");
+        assertThat(amAlert.get("labels").get("cluster").asText()).isEqualTo("lab");
+        assertThat(amAlert.get("labels").get("vip").asText()).isEqualTo("rw");
+        assertThat(statuses(forwarded)).containsExactly("firing", "resolved");
+
+        assertNoSecretIn(service, mails, posts, forwarded);
+    }
+
+    private static List<String> statuses(List<HookReceiver.Request> forwarded) {
+        List<String> out = new ArrayList<>();
+        for (HookReceiver.Request r : forwarded) {
+            try {
+                out.add(JSON.readTree(r.body()).get("status").asText());
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }
+        return out;
+    }
+
+    /** No SMTP password, webhook token or MySQL password in messages, the log or the status API. */
+    private static void assertNoSecretIn(Service service, MimeMessage[] mails, List<HookReceiver.Request> posts,
+                                         List<HookReceiver.Request> forwarded) throws Exception {
+        String mysqlPassword = Files.readString(Lab.DIR.resolve("mysql.pw")).strip();
+        List<String> texts = new ArrayList<>();
+        for (MimeMessage m : mails) {
+            texts.add(GreenMailUtil.getWholeMessage(m));
+        }
+        posts.forEach(p -> texts.add(p.body()));
+        forwarded.forEach(p -> texts.add(p.body()));
+        texts.add(Files.readString(service.log));
+        texts.add(service.status().toString());
+        for (String text : texts) {
+            assertThat(text).doesNotContain(SMTP_PASSWORD, HOOK_TOKEN, mysqlPassword);
+        }
+    }
+
+    private static void await(String what, BooleanSupplier condition, Service service) {
+        service.await(what, DEADLINE, s -> condition.getAsBoolean());
+    }
+
+    static void deleteTree(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    static Instant parse(JsonNode n) {
+        return Instant.parse(n.asText());
+    }
+}

@@ -22,9 +22,12 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         try {
             Loaded loaded = Loaded.from(config);
-            spec.commandLine().getOut().printf("%s: valid (%d cluster(s), %d VIP(s), %d rule(s))%n",
+            var alerts = loaded.config().alerts().channels();
+            spec.commandLine().getOut().printf("%s: valid (%d cluster(s), %d VIP(s), %d rule(s), %d alert "
+                            + "channel(s)%s, %d maintenance window(s))%n",
                     loaded.config().source(), loaded.config().clusters().size(), loaded.config().vipCount(),
-                    loaded.rules().rules().size());
+                    loaded.rules().rules().size(), alerts.channels().size(),
+                    alerts.source().map(p -> " from " + p).orElse(""), loaded.config().maintenance().size());
             return ExitCodes.OK;
         } catch (ConfigException e) {
             spec.commandLine().getErr().println(e.getMessage());

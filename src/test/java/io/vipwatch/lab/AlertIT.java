@@ -167,6 +167,98 @@ class AlertIT {
         assertNoSecretIn(service, mails, posts, forwarded);
     }
 
+    /**
+     * SMTP down and the webhook answering 500 for 60 s; vipwatch killed with SIGKILL in the middle of it and
+     * restarted: once both are back, every notification arrives, once.
+     */
+    @Test
+    void outagesOfSixtySecondsAndAKill9LoseNothing() throws Exception {
+        hooks.answer(500);
+        Instant outageStart = Instant.now();
+        Service first = Service.start("alertout", 9175, alertConfig("alertout", null,
+                "delivery: { initial_backoff: 1s, max_backoff: 4s, max_age: 1h }"));
+        started.add(first);
+        Lab.fault("vip-del", "db1", RW);
+        first.await("firing and resolved queued for both channels", DEADLINE,
+                s -> s.status().get("alerts").get("pending").asInt() >= 4);
+        await("the webhook retried", () -> hooks.requests().size() >= 2, first);
+        assertThat(first.status().get("alerts").get("channels").get("mail").get("last_error").asText())
+                .isNotEmpty();
+        first.kill();
+
+        Service second = first.restart();
+        started.add(second);
+        assertThat(second.status().get("alerts").get("pending").asInt()).as("pending after the restart")
+                .isEqualTo(4);
+        Duration left = Duration.ofSeconds(60).minus(Duration.between(outageStart, Instant.now()));
+        if (!left.isNegative()) {
+            Thread.sleep(left.toMillis()); // the outage itself lasts 60 s: this is the fault, not a wait for one
+        }
+        assertThat(second.process.isAlive()).isTrue();
+        assertThat(second.status().get("alerts").get("pending").asInt()).isEqualTo(4);
+
+        GreenMail mail = smtp();
+        hooks.answer(200);
+        await("both e-mails", () -> mail.getReceivedMessages().length >= 2, second);
+        await("both webhooks", () -> hooks.accepted("/hook").size() >= 2, second);
+        await("the outbox empty", () -> second.status().get("alerts").get("pending").asInt() == 0, second);
+
+        MimeMessage[] mails = mail.getReceivedMessages();
+        assertThat(mails).extracting(MimeMessage::getSubject).containsExactly(
+                "[vipwatch] FIRING lab/rw " + RW + ": vip-missing", "[vipwatch] RESOLVED lab/rw " + RW + ": vip-missing");
+        List<String> statuses = new ArrayList<>();
+        for (HookReceiver.Request r : hooks.accepted("/hook")) {
+            statuses.add(JSON.readTree(r.body()).get("status").asText());
+        }
+        assertThat(statuses).containsExactly("firing", "resolved");
+        JsonNode hook = second.status().get("alerts").get("channels").get("hook");
+        assertThat(hook.get("delivered").asInt()).isEqualTo(2);
+        assertThat(hook.get("failed").asInt()).isZero();
+    }
+
+    /**
+     * A silence on rw: the deleted VIP stays deleted (no repair, no message) while it lasts; when it ends on time,
+     * vipwatch repairs and sends one firing and one resolved message.
+     */
+    @Test
+    void aSilenceSuspendsAlertsAndRepairsAndExpiresOnTime() throws Exception {
+        GreenMail mail = smtp();
+        Service service = Service.start("alertsil", 9176, alertConfig("alertsil", null, ""));
+        started.add(service);
+        Lab.Run add = Lab.vipwatch("silence", "add", "--config", service.config.toString(), "--cluster", "lab",
+                "--vip", "rw", "--for", "1m", "--reason", "planned MHA switch");
+        assertThat(add.exit()).as(add.stderr()).isZero();
+        service.await("rw silenced in the status API", DEADLINE,
+                s -> Lab.vip(s.status(), "rw").get("silence").hasNonNull("id"));
+        JsonNode silence = Lab.vip(service.status(), "rw").get("silence");
+        assertThat(add.stdout()).contains(silence.get("id").asText());
+        assertThat(silence.get("reason").asText()).isEqualTo("planned MHA switch");
+        assertThat(Lab.vip(service.status(), "ro").get("silence").isNull()).as("ro is not silenced").isTrue();
+        Instant until = Instant.parse(silence.get("until").asText());
+
+        Lab.fault("vip-del", "db1", RW);
+        service.await("vip-missing active", DEADLINE, s -> Lab.problemNames(Lab.vip(s.status(), "rw"))
+                .contains("vip-missing") && Lab.vip(s.status(), "rw").get("active_problems").size() > 0);
+        long cycles = Lab.vip(service.status(), "rw").get("cycles").asLong();
+        service.await("three more cycles", DEADLINE,
+                s -> Lab.vip(s.status(), "rw").get("cycles").asLong() >= cycles + 3);
+        assertThat(Instant.now()).as("the test's own pace: still inside the silence").isBefore(until);
+        assertThat(Lab.holds("db1", RW)).as("not repaired during the silence").isFalse();
+        assertThat(service.audit()).as("no repair during the silence").isEmpty();
+        assertThat(mail.getReceivedMessages()).isEmpty();
+        assertThat(hooks.requests()).isEmpty();
+
+        service.await("rw back on db1 after the silence", Duration.ofSeconds(90), s -> Lab.holds("db1", RW));
+        Instant firstStep = Instant.parse(service.audit().get(0).get("time").asText());
+        assertThat(firstStep).as("the repair waited for the silence's end").isAfterOrEqualTo(until);
+        assertThat(Duration.between(until, firstStep)).as("and came right after it").isLessThan(Duration.ofSeconds(5));
+        await("a firing and a resolved e-mail", () -> mail.getReceivedMessages().length >= 2, service);
+        await("a firing and a resolved webhook", () -> hooks.accepted("/hook").size() >= 2, service);
+        assertThat(mail.getReceivedMessages()).extracting(MimeMessage::getSubject).containsExactly(
+                "[vipwatch] FIRING lab/rw " + RW + ": vip-missing", "[vipwatch] RESOLVED lab/rw " + RW + ": vip-missing");
+        assertThat(Lab.vip(service.status(), "rw").get("silence").isNull()).isTrue();
+    }
+
     private static List<String> statuses(List<HookReceiver.Request> forwarded) {
         List<String> out = new ArrayList<>();
         for (HookReceiver.Request r : forwarded) {

@@ -13,7 +13,8 @@ class ConfigCliIT {
     void validateAcceptsTheLabConfig() {
         Lab.Run r = Lab.vipwatch("validate", "--config", Lab.CONFIG.toString());
         assertThat(r.exit()).as(r.stderr()).isZero();
-        assertThat(r.stdout()).contains("valid (1 cluster(s), 2 VIP(s), 11 rule(s))");
+        assertThat(r.stdout()).contains(
+                "valid (1 cluster(s), 2 VIP(s), 11 rule(s), 0 alert channel(s), 0 maintenance window(s))");
     }
 
     @Test

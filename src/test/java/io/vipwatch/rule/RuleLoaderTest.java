@@ -90,7 +90,7 @@ class RuleLoaderTest {
                     repaer: nothing
                 """)).containsExactly(
                 "DIR/bad.yml:7: rules[1].repaer: unknown key (expected one of alert, clear_for, cooldown, for, hosts, "
-                        + "max_attempts, name, repair, severity, summary, when, window)",
+                        + "max_attempts, name, repair, runbook, severity, summary, when, window)",
                 "DIR/bad.yml:4: rules[1].name: problem 'twice' is already defined at DIR/bad.yml:2",
                 "DIR/bad.yml:5: rules[1].severity: expected critical, warning or info, found 'urgent'");
     }

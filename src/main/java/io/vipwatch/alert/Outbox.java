@@ -1,0 +1,190 @@
+package io.vipwatch.alert;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The durable queue between "an alert happened" and "someone was told": a directory, one file per notification.
+ *
+ * <pre>
+ * DIR/pending/CREATED-ID.json   waiting for delivery; CREATED = creation time in epoch ms, 15 digits, so that
+ *                               names sort in creation order
+ * DIR/failed/CREATED-ID.json    given up on, with failed_at and reason added; unreadable files end up here too
+ * DIR/tmp/                      files being written
+ * </pre>
+ *
+ * A file is written to {@code tmp/}, forced to disk, renamed atomically into {@code pending/} and the directory is
+ * forced too: once {@link #enqueue} returns, the notification survives {@code kill -9} and power loss, and a crash
+ * half-way leaves only a temporary file, removed at the next start. Files are never changed in place, which is also
+ * why parsed notifications can be cached by file name.
+ *
+ * <p>Enqueuing an id that is still pending does nothing; once delivered, its file is gone and the id forgotten. A
+ * file that cannot be read as a notification is moved to {@code failed/} with a log line instead of stopping
+ * delivery. All methods are synchronized: the alert book enqueues while dispatcher threads deliver.
+ */
+public final class Outbox {
+    private static final Logger log = LoggerFactory.getLogger(Outbox.class);
+    private static final Pattern FILE_NAME = Pattern.compile("(\\d{15})-([A-Za-z0-9._-]{1,100})\\.json");
+
+    private final Path pending;
+    private final Path failed;
+    private final Path tmp;
+    private final Clock clock;
+    private final Map<String, Notification> parsed = new HashMap<>();
+    /** Unreadable files that could not be moved aside either: reported once, not at every scan. */
+    private final Set<Path> stuck = new HashSet<>();
+
+    /** Opens (creating if needed) the outbox in {@code dir}; {@code clock} stamps {@code failed_at}. */
+    public Outbox(Path dir, Clock clock) throws IOException {
+        this.pending = Files.createDirectories(dir.resolve("pending"));
+        this.failed = Files.createDirectories(dir.resolve("failed"));
+        this.tmp = Files.createDirectories(dir.resolve("tmp"));
+        this.clock = clock;
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(tmp)) {
+            for (Path p : leftovers) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Writes the notification durably, unless one with its id is still pending. */
+    public synchronized void enqueue(Notification n) throws IOException {
+        if (pendingFiles().containsKey(n.id())) {
+            return;
+        }
+        String name = String.format("%015d-%s.json", n.createdAt().toEpochMilli(), n.id());
+        writeDurably(pending, name, NotificationJson.toTree(n));
+    }
+
+    /** Everything not yet delivered nor failed, oldest first. */
+    public synchronized List<Notification> pending() throws IOException {
+        List<Notification> result = new ArrayList<>();
+        Set<String> present = new HashSet<>();
+        for (Path file : pendingFiles().values().stream().sorted().toList()) {
+            String name = file.getFileName().toString();
+            present.add(name);
+            Notification n = parsed.get(name);
+            if (n == null) {
+                try {
+                    n = NotificationJson.parse(Files.readAllBytes(file));
+                    if (!name.equals(String.format("%015d-%s.json", n.createdAt().toEpochMilli(), n.id()))) {
+                        throw new IOException("id or created_at do not match the file name");
+                    }
+                    parsed.put(name, n);
+                } catch (NoSuchFileException e) {
+                    continue;
+                } catch (IOException e) {
+                    moveAside(file, e.getMessage());
+                    continue;
+                }
+            }
+            result.add(n);
+        }
+        parsed.keySet().retainAll(present);
+        return result;
+    }
+
+    /** Deletes a delivered notification; an id that is not pending is ignored. */
+    public synchronized void delivered(String id) throws IOException {
+        Path file = pendingFiles().get(id);
+        if (file != null) {
+            Files.deleteIfExists(file);
+            force(pending);
+        }
+    }
+
+    /** Moves a pending notification to {@code failed/}, recording why and when; an id not pending is ignored. */
+    public synchronized void failed(String id, String reason) throws IOException {
+        Path file = pendingFiles().get(id);
+        if (file == null) {
+            return;
+        }
+        ObjectNode tree;
+        try {
+            tree = NotificationJson.toTree(NotificationJson.parse(Files.readAllBytes(file)));
+        } catch (IOException e) {
+            moveAside(file, e.getMessage());
+            return;
+        }
+        tree.put("failed_at", clock.instant().toString());
+        tree.put("reason", reason);
+        writeDurably(failed, file.getFileName().toString(), tree);
+        Files.delete(file);
+        force(pending);
+    }
+
+    /** id → file of every well-named file in pending/; anything else there is moved aside. */
+    private Map<String, Path> pendingFiles() throws IOException {
+        Map<String, Path> files = new HashMap<>();
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(pending)) {
+            for (Path p : dir) {
+                Matcher m = FILE_NAME.matcher(p.getFileName().toString());
+                if (m.matches()) {
+                    files.merge(m.group(2), p, (a, b) -> a.compareTo(b) <= 0 ? a : b); // the older one
+                } else if (Files.isRegularFile(p)) {
+                    moveAside(p, "not an outbox file name");
+                }
+            }
+        }
+        return files;
+    }
+
+    private void writeDurably(Path dir, String name, ObjectNode tree) throws IOException {
+        Path temp = Files.createTempFile(tmp, "write-", ".json");
+        try {
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ByteBuffer bytes = ByteBuffer.wrap(NotificationJson.MAPPER.writeValueAsBytes(tree));
+                while (bytes.hasRemaining()) {
+                    out.write(bytes);
+                }
+                out.force(true);
+            }
+            Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            force(dir);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** A file that is not a notification must not stop the others: keep it for a human, out of the way. */
+    private void moveAside(Path file, String problem) {
+        Path target = failed.resolve(file.getFileName() + ".corrupt");
+        try {
+            Files.move(file, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            force(failed);
+            force(pending);
+            log.error("alert outbox: {} is not a readable notification ({}); moved to {}", file, problem, target);
+        } catch (IOException e) {
+            if (stuck.add(file)) {
+                log.error("alert outbox: {} is not a readable notification ({}) and cannot be moved aside: {}",
+                        file, problem, e.toString());
+            }
+        }
+    }
+
+    /** fsync of a directory: makes a rename or delete in it durable. */
+    private static void force(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+}

@@ -91,6 +91,7 @@ public final class EmailSender implements Sender {
         props.setProperty(p + ".timeout", Long.toString(channel.timeout().toMillis()));
         props.setProperty(p + ".writetimeout", Long.toString(channel.timeout().toMillis()));
         props.setProperty(p + ".auth", Boolean.toString(channel.username().isPresent()));
+        props.setProperty(p + ".localhost", ThisHost.name()); // the EHLO name, without a reverse DNS lookup
         if (channel.security() == AlertChannel.Security.STARTTLS) {
             props.setProperty(p + ".starttls.enable", "true");
             props.setProperty(p + ".starttls.required", "true");

@@ -15,6 +15,7 @@ import io.vipwatch.repair.RepairOutcome;
 import io.vipwatch.repair.StepRecord;
 import io.vipwatch.report.CheckedVip;
 import io.vipwatch.report.JsonReport;
+import io.vipwatch.report.Text;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -79,6 +80,33 @@ public final class NotificationFactory {
                 html ? Optional.of(templates.render(Templates.Kind.EMAIL_HTML, model)) : Optional.empty(), "{}");
     }
 
+    /**
+     * A notification that says only "this channel works", for {@code vipwatch alert test}: no facts, no templates,
+     * and for Alertmanager an {@code info} alert that ends by itself a minute later.
+     */
+    public static Notification test(AlertChannel channel, Instant now, String host) {
+        String id = "vw-test-" + now.toEpochMilli();
+        String text = "This is a test notification from vipwatch on " + host + " at " + time(now) + ".\n"
+                + "If you read this, the alert channel '" + channel.name() + "' works.\n";
+        String json;
+        if (channel instanceof AlertChannel.Webhook hook && hook.format() == AlertChannel.Format.ALERTMANAGER) {
+            ArrayNode list = JSON.createArrayNode();
+            ObjectNode a = list.addObject();
+            a.putObject("labels").put("alertname", "vipwatch-test").put("severity", "info").put("source", "vipwatch");
+            a.putObject("annotations").put("summary", "test notification from vipwatch on " + host);
+            a.put("startsAt", now.toString());
+            a.put("endsAt", now.plus(Duration.ofMinutes(1)).toString());
+            json = write(list);
+        } else {
+            ObjectNode root = JSON.createObjectNode();
+            root.put("version", 1).put("id", id).put("source", "vipwatch").put("status", "test")
+                    .put("created_at", now.toString()).put("text", text);
+            json = write(root);
+        }
+        return new Notification(id, channel.name(), now, "[vipwatch] TEST notification from " + host, text,
+                Optional.empty(), json);
+    }
+
     static String id(AlertMessage m) {
         StringBuilder key = new StringBuilder(m.channel()).append('|').append(m.cluster()).append('/').append(m.vip());
         m.items().forEach(i -> key.append('|').append(i.event().kind()).append(' ').append(i.event().rule())
@@ -116,7 +144,7 @@ public final class NotificationFactory {
             item.put("summary", i.summary());
             item.put("hosts", String.join(", ", i.hosts()));
             item.put("since", time(i.event().since()));
-            item.put("duration", human(Duration.between(i.event().since(), i.event().at())));
+            item.put("duration", Text.duration(Duration.between(i.event().since(), i.event().at())));
             item.put("resolved_at", i.event().resolved() ? time(i.event().at()) : "");
             item.put("action", i.action());
             item.put("runbook", i.runbook().orElse(""));
@@ -292,16 +320,5 @@ public final class NotificationFactory {
 
     private static String round(double ms) {
         return String.format(Locale.ROOT, "%.2f", ms);
-    }
-
-    static String human(Duration d) {
-        long s = Math.max(0, d.toSeconds());
-        if (s < 60) {
-            return s + "s";
-        }
-        if (s < 3600) {
-            return s / 60 + "m " + s % 60 + "s";
-        }
-        return s / 3600 + "h " + s % 3600 / 60 + "m";
     }
 }

@@ -6,8 +6,9 @@ import io.vipwatch.probe.Observed;
 import io.vipwatch.probe.PingReply;
 import io.vipwatch.probe.SqlReply;
 import io.vipwatch.probe.VipFacts;
-import io.vipwatch.rule.Problem;
 import io.vipwatch.report.CheckedVip;
+import io.vipwatch.report.Text;
+import io.vipwatch.rule.Problem;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,7 +42,7 @@ final class TableReport {
                 sql(f.sql()),
                 n == 0 ? "ok" : n + " problem" + (n > 1 ? "s" : "")});
         }
-        printColumns(out, rows);
+        Text.columns(out, rows);
         boolean any = false;
         for (CheckedVip r : results) {
             for (Problem p : r.evaluation().problems()) {
@@ -124,21 +125,5 @@ final class TableReport {
         }
         String who = s.server() == null ? "?" : s.server().isEmpty() ? "foreign" : s.server();
         return String.format(Locale.ROOT, "%s %.1f ms", who, s.latencyMs());
-    }
-
-    private static void printColumns(PrintWriter out, List<String[]> rows) {
-        int[] width = new int[HEADER.length];
-        for (String[] row : rows) {
-            for (int i = 0; i < row.length; i++) {
-                width[i] = Math.max(width[i], row[i].length());
-            }
-        }
-        for (String[] row : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < row.length; i++) {
-                line.append(i == row.length - 1 ? row[i] : String.format("%-" + (width[i] + 2) + "s", row[i]));
-            }
-            out.println(line.toString().stripTrailing());
-        }
     }
 }

@@ -10,6 +10,7 @@ import io.vipwatch.alert.NotificationFactory;
 import io.vipwatch.alert.Outbox;
 import io.vipwatch.alert.Sender;
 import io.vipwatch.alert.Templates;
+import io.vipwatch.alert.ThisHost;
 import io.vipwatch.config.AlertChannel;
 import io.vipwatch.config.AlertSettings;
 import io.vipwatch.config.Config;
@@ -22,7 +23,6 @@ import io.vipwatch.rule.RuleSet;
 import io.vipwatch.rule.RuleTracker;
 import io.vipwatch.rule.Severity;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -93,7 +93,7 @@ final class Alerting implements AutoCloseable {
                 + v.name())).collect(Collectors.toSet());
         AlertBook book = AlertBook.open(state.resolve("alerts.json"), vips);
         NotificationFactory factory = new NotificationFactory(templates.get(), settings.externalUrl()
-                .map(u -> u.resolve("/api/status")), channel -> repeat(settings, channel), version(), hostname());
+                .map(u -> u.resolve("/api/status")), channel -> repeat(settings, channel), version(), ThisHost.name());
         Outbox outbox = new Outbox(state.resolve("outbox"), clock);
         Map<String, Sender> senders = new LinkedHashMap<>();
         settings.channels().channels().forEach((name, channel) -> senders.put(name, Sender.forChannel(channel)));
@@ -234,13 +234,5 @@ final class Alerting implements AutoCloseable {
     private static String version() {
         String v = Alerting.class.getPackage().getImplementationVersion();
         return v == null ? "(development build)" : v;
-    }
-
-    private static String hostname() {
-        try {
-            return Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            return "unknown host";
-        }
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vipwatch.config.Durations;
 import io.vipwatch.config.MaintenanceWindow;
+import io.vipwatch.report.Text;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,7 +56,7 @@ public final class SilenceListing {
                 rows.add(new String[] {s.id(), s.scope(), time(s.createdAt(), zone), time(s.end(), zone),
                     remaining(s), s.createdBy(), s.reason()});
             }
-            columns(out, rows);
+            Text.columns(out, rows);
         }
         out.println();
         if (windows.isEmpty()) {
@@ -68,13 +69,13 @@ public final class SilenceListing {
         for (MaintenanceSchedule m : windows) {
             MaintenanceWindow w = m.window();
             Optional<Occurrence> o = occurrence(m);
-            String remaining = o.map(x -> x.active() ? human(Duration.between(now, x.end()))
-                    : "starts in " + human(Duration.between(now, x.start()))).orElse("never again");
+            String remaining = o.map(x -> x.active() ? Text.duration(Duration.between(now, x.end()))
+                    : "starts in " + Text.duration(Duration.between(now, x.start()))).orElse("never again");
             rows.add(new String[] {m.id(), w.scope(), o.map(x -> time(x.start(), zone)).orElse("-"),
                 o.map(x -> time(x.end(), zone)).orElse("-"), remaining,
                 w.cron() + " " + w.timeZone() + " for " + Durations.format(w.duration()), w.reason()});
         }
-        columns(out, rows);
+        Text.columns(out, rows);
     }
 
     /** The JSON form; {@code starts_at}/{@code ends_at} of a window are its current occurrence, else its next. */
@@ -127,7 +128,7 @@ public final class SilenceListing {
 
     private String remaining(Silence s) {
         if (s.activeAt(now)) {
-            return human(Duration.between(now, s.end()));
+            return Text.duration(Duration.between(now, s.end()));
         }
         return s.expiredAt().isPresent() && s.expiredAt().get().isBefore(s.endsAt()) ? "expired" : "ended";
     }
@@ -135,36 +136,5 @@ public final class SilenceListing {
     /** {@code 2025-06-01 16:02 CEST}. */
     public static String time(Instant t, ZoneId zone) {
         return TABLE_TIME.format(t.atZone(zone));
-    }
-
-    /** A coarse, readable length: {@code 3d 4h}, {@code 1h 58m}, {@code 4m 10s}, {@code 12s}. */
-    public static String human(Duration d) {
-        long s = Math.max(0, d.getSeconds());
-        if (s >= 86_400) {
-            return s / 86_400 + "d " + s % 86_400 / 3600 + "h";
-        }
-        if (s >= 3600) {
-            return s / 3600 + "h " + s % 3600 / 60 + "m";
-        }
-        if (s >= 60) {
-            return s / 60 + "m " + s % 60 + "s";
-        }
-        return s + "s";
-    }
-
-    private static void columns(PrintWriter out, List<String[]> rows) {
-        int[] width = new int[rows.get(0).length];
-        for (String[] row : rows) {
-            for (int i = 0; i < row.length; i++) {
-                width[i] = Math.max(width[i], row[i].length());
-            }
-        }
-        for (String[] row : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < row.length; i++) {
-                line.append(i == row.length - 1 ? row[i] : String.format("%-" + (width[i] + 2) + "s", row[i]));
-            }
-            out.println(line.toString().stripTrailing());
-        }
     }
 }

@@ -1,15 +1,13 @@
 package io.vipwatch.alert;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vipwatch.state.AtomicFile;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -108,7 +106,7 @@ public final class Outbox {
         Path file = pendingFiles().get(id);
         if (file != null) {
             Files.deleteIfExists(file);
-            force(pending);
+            AtomicFile.forceDirectory(pending);
         }
     }
 
@@ -129,7 +127,7 @@ public final class Outbox {
         tree.put("reason", reason);
         writeDurably(failed, file.getFileName().toString(), tree);
         Files.delete(file);
-        force(pending);
+        AtomicFile.forceDirectory(pending);
     }
 
     /** id → file of every well-named file in pending/; anything else there is moved aside. */
@@ -149,20 +147,8 @@ public final class Outbox {
     }
 
     private void writeDurably(Path dir, String name, ObjectNode tree) throws IOException {
-        Path temp = Files.createTempFile(tmp, "write-", ".json");
-        try {
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer bytes = ByteBuffer.wrap(NotificationJson.MAPPER.writeValueAsBytes(tree));
-                while (bytes.hasRemaining()) {
-                    out.write(bytes);
-                }
-                out.force(true);
-            }
-            Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            force(dir);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        // the temporary file lives in tmp/, never in a directory whose every file is read as a notification
+        AtomicFile.replace(dir.resolve(name), NotificationJson.MAPPER.writeValueAsBytes(tree), tmp);
     }
 
     /** A file that is not a notification must not stop the others: keep it for a human, out of the way. */
@@ -170,21 +156,14 @@ public final class Outbox {
         Path target = failed.resolve(file.getFileName() + ".corrupt");
         try {
             Files.move(file, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            force(failed);
-            force(pending);
+            AtomicFile.forceDirectory(failed);
+            AtomicFile.forceDirectory(pending);
             log.error("alert outbox: {} is not a readable notification ({}); moved to {}", file, problem, target);
         } catch (IOException e) {
             if (stuck.add(file)) {
                 log.error("alert outbox: {} is not a readable notification ({}) and cannot be moved aside: {}",
                         file, problem, e.toString());
             }
-        }
-    }
-
-    /** fsync of a directory: makes a rename or delete in it durable. */
-    private static void force(Path dir) throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
         }
     }
 }

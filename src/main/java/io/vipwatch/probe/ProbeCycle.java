@@ -136,8 +136,15 @@ public final class ProbeCycle {
             // before our arping, see the class comment.
             CompletableFuture<Object> freshened = CompletableFuture.anyOf(ping, CompletableFuture.supplyAsync(
                     () -> null, CompletableFuture.delayedExecutor(ARP_FRESHEN.toMillis(), TimeUnit.MILLISECONDS)));
-            CompletableFuture<ArpView> entry = freshened.thenApplyAsync(
-                    x -> new ArpView(name, probes.neighbour(vip, vantage)), executor);
+            Supplier<ArpView> read = () -> new ArpView(name, probes.neighbour(vip, vantage));
+            // A cold watchdog (the first run of `check`) may need longer than ARP_FRESHEN to spawn ping and resolve
+            // the VIP: when the first read finds no MAC, but some host holds the VIP, read again once ping is done.
+            // A VIP held nowhere has nothing to resolve, so its facts are not delayed.
+            CompletableFuture<ArpView> entry = freshened.thenApplyAsync(x -> read.get(), executor)
+                    .thenCompose(first -> resolved(first) || ping.isDone() ? CompletableFuture.completedFuture(first)
+                            : heldSomewhere(views, vip).thenCompose(held -> !held
+                                    ? CompletableFuture.completedFuture(first)
+                                    : ping.handle((r, e) -> null).thenApplyAsync(x -> read.get(), executor)));
             arp.add(within(entry, arpBudget, (d, e) -> new ArpView(name, Observed.timeout(d, e))));
             l2.add(within(entry.thenApplyAsync(a -> probes.l2Macs(vip, vantage), executor), arpBudget,
                     Observed::timeout));
@@ -151,6 +158,29 @@ public final class ProbeCycle {
                 warm.handle((v, e) -> null).thenApplyAsync(v -> probes.sql(vip.address().ip()), executor),
                 sqlBudget().plus(DRIVER_WARMUP), (d, e) -> new MysqlClient.Answer(false, null, e, d, true));
         return new VipProbe(cluster, vip, clock.instant(), System.nanoTime(), views, identities, ping, arp, l2, sql);
+    }
+
+    private static boolean resolved(ArpView view) {
+        return view.entry().known() && !view.entry().value().mac().isEmpty();
+    }
+
+    /** Completes true as soon as one host is seen carrying the VIP, false once every host answered otherwise. */
+    private static CompletableFuture<Boolean> heldSomewhere(
+            Map<String, CompletableFuture<Observed<HostSnapshot>>> views, VipConfig vip) {
+        CompletableFuture<Boolean> held = new CompletableFuture<>();
+        String ip = vip.address().ip();
+        java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(views.size());
+        views.values().forEach(f -> f.whenComplete((view, e) -> {
+            if (e == null && view != null && view.known() && view.value().carrying(ip).isPresent()) {
+                held.complete(true);
+            } else if (left.decrementAndGet() == 0) {
+                held.complete(false);
+            }
+        }));
+        if (views.isEmpty()) {
+            held.complete(false);
+        }
+        return held;
     }
 
     private Duration sshBudget() {

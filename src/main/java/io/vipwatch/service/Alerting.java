@@ -59,47 +59,54 @@ final class Alerting implements AutoCloseable {
                       Optional<String> silence, boolean dryRun) {
     }
 
-    private final AlertSettings settings;
-    private final Map<String, Rule> rules = new LinkedHashMap<>();
-    private final AlertBook book;
-    private final NotificationFactory factory;
-    private final Outbox outbox;
-    private final Dispatcher dispatcher;
-    private final AtomicLong renderFailures = new AtomicLong();
-
-    private Alerting(AlertSettings settings, RuleSet ruleSet, AlertBook book, NotificationFactory factory,
-                     Outbox outbox, Dispatcher dispatcher) {
-        this.settings = settings;
-        ruleSet.rules().forEach(r -> rules.put(r.name(), r));
-        this.book = book;
-        this.factory = factory;
-        this.outbox = outbox;
-        this.dispatcher = dispatcher;
+    /** The files in the state directory and the thread that delivers from them: only after {@link #start()}. */
+    private record Running(AlertBook book, Outbox outbox, Dispatcher dispatcher) {
     }
 
-    /**
-     * Opens the alert book and the outbox in the state directory; {@link #start()} then delivers what is pending (a
-     * restart delivers what the previous run could not). Without channels, returns empty: there is nobody to tell.
-     */
-    static Optional<Alerting> open(Config config, RuleSet rules, Optional<Templates> templates, Clock clock)
-            throws IOException {
+    private final Config config;
+    private final AlertSettings settings;
+    private final Map<String, Rule> rules = new LinkedHashMap<>();
+    private final NotificationFactory factory;
+    private final Clock clock;
+    private final AtomicLong renderFailures = new AtomicLong();
+    private volatile Running running;
+
+    private Alerting(Config config, RuleSet ruleSet, NotificationFactory factory, Clock clock) {
+        this.config = config;
+        this.settings = config.alerts();
+        ruleSet.rules().forEach(r -> rules.put(r.name(), r));
+        this.factory = factory;
+        this.clock = clock;
+    }
+
+    /** Alerting for a config; empty without channels: there is nobody to tell. Touches no file yet. */
+    static Optional<Alerting> of(Config config, RuleSet rules, Optional<Templates> templates, Clock clock) {
         AlertSettings settings = config.alerts();
         if (settings.channels().channels().isEmpty() || templates.isEmpty()) {
             return Optional.empty();
         }
-        Path state = config.stateDir();
-        Files.createDirectories(state);
+        NotificationFactory factory = new NotificationFactory(templates.get(), settings.externalUrl()
+                .map(u -> u.resolve("/api/status")), channel -> repeat(settings, channel), version(), ThisHost.name());
+        return Optional.of(new Alerting(config, rules, factory, clock));
+    }
+
+    /**
+     * Opens the alert book and the outbox in the state directory and starts delivering what is pending (a restart
+     * delivers what the previous run could not). Only here, not at construction: on a reload the previous
+     * instance has closed by now, so the two never share the files.
+     */
+    void start() throws IOException {
+        Path state = Files.createDirectories(config.stateDir());
         Set<String> vips = config.clusters().stream().flatMap(c -> c.vips().stream().map(v -> c.name() + "/"
                 + v.name())).collect(Collectors.toSet());
         AlertBook book = AlertBook.open(state.resolve("alerts.json"), vips);
-        NotificationFactory factory = new NotificationFactory(templates.get(), settings.externalUrl()
-                .map(u -> u.resolve("/api/status")), channel -> repeat(settings, channel), version(), ThisHost.name());
         Outbox outbox = new Outbox(state.resolve("outbox"), clock);
         Map<String, Sender> senders = new LinkedHashMap<>();
         settings.channels().channels().forEach((name, channel) -> senders.put(name, Sender.forChannel(channel)));
         Dispatcher dispatcher = new Dispatcher(outbox, senders, settings.channels().delivery(), clock,
                 new SplittableRandom());
-        return Optional.of(new Alerting(settings, rules, book, factory, outbox, dispatcher));
+        dispatcher.start();
+        running = new Running(book, outbox, dispatcher);
     }
 
     private static Duration repeat(AlertSettings settings, String channel) {
@@ -111,27 +118,31 @@ final class Alerting implements AutoCloseable {
     void cycle(CycleInput in, Instant now) {
         String cluster = in.facts().cluster();
         String vip = in.facts().vip().name();
-        List<AlertEvent> news = book.update(new AlertBook.Cycle(cluster, vip, in.active(), cleared(in),
+        Running r = running;
+        if (r == null) {
+            return; // not started: the scheduler starts only after alerting
+        }
+        List<AlertEvent> news = r.book().update(new AlertBook.Cycle(cluster, vip, in.active(), cleared(in),
                         in.silence().isPresent()),
                 rule -> channelsOf(rule, in.exhausted()), channel -> repeat(settings, channel), now);
         Map<String, List<AlertEvent>> byChannel = new LinkedHashMap<>();
         news.forEach(e -> byChannel.computeIfAbsent(e.channel(), c -> new ArrayList<>()).add(e));
-        byChannel.forEach((channel, events) -> queue(channel, events, in, now));
+        byChannel.forEach((channel, events) -> queue(r, channel, events, in, now));
     }
 
-    private void queue(String channel, List<AlertEvent> events, CycleInput in, Instant now) {
+    private void queue(Running r, String channel, List<AlertEvent> events, CycleInput in, Instant now) {
         try {
             VipFacts facts = in.facts();
             Instant earliest = events.stream().map(AlertEvent::since).min(Instant::compareTo).orElse(now);
-            Optional<RepairOutcome> repair = in.lastRepair().filter(r -> !r.finishedAt().isBefore(earliest));
+            Optional<RepairOutcome> repair = in.lastRepair().filter(o -> !o.finishedAt().isBefore(earliest));
             List<AlertMessage.Item> items = events.stream().map(e -> item(e, in, repair)).toList();
             AlertMessage message = new AlertMessage(channel, facts.cluster(), facts.vip().name(),
                     facts.vip().address().ip(), now, items, facts, in.evaluation(), repair, in.silence());
             Notification n = factory.render(settings.channels().channels().get(channel), message);
-            outbox.enqueue(n);
+            r.outbox().enqueue(n);
             log.info("{}/{}: queued {} for {}: {}", facts.cluster(), facts.vip().name(), n.id(), channel,
                     n.subject());
-            dispatcher.wake();
+            r.dispatcher().wake();
         } catch (IOException | RuntimeException e) {
             renderFailures.incrementAndGet();
             log.error("{}/{}: cannot queue the alert for channel {}: {}", in.facts().cluster(),
@@ -212,13 +223,9 @@ final class Alerting implements AutoCloseable {
                 + " not run yet (cooldown, or no host to work on)";
     }
 
-    /** Starts delivering, beginning with what is pending from before. */
-    void start() {
-        dispatcher.start();
-    }
-
     DeliveryStats stats() {
-        return dispatcher.stats();
+        Running r = running;
+        return r == null ? new DeliveryStats(Map.of(), List.of()) : r.dispatcher().stats();
     }
 
     long renderFailures() {
@@ -228,7 +235,10 @@ final class Alerting implements AutoCloseable {
     /** Stops delivering; what is still pending stays in the outbox for the next start. */
     @Override
     public void close() {
-        dispatcher.close();
+        Running r = running;
+        if (r != null) {
+            r.dispatcher().close();
+        }
     }
 
     private static String version() {

@@ -67,7 +67,7 @@ public final class Watchdog implements AutoCloseable {
         LocalExec local = new LocalExec();
         ProbeCycle cycle = new ProbeCycle(config, ssh, local, new MysqlClient(config.mysql()), probeThreads, clock);
         this.suspensions = new Suspensions(new SilenceStore(config.stateDir(), clock), config.maintenance(), clock);
-        this.alerting = Alerting.open(config, rules, templates, clock);
+        this.alerting = Alerting.of(config, rules, templates, clock);
         Services services = new Services(config, rules, plans, cycle, cycle.new HostViews(SHARED_READ_AGE),
                 new Repairer(config, ssh, local, audit, clock, Sleeper.REAL),
                 new Semaphore(config.repairs().maxConcurrent()), this.dryRun, suspensions, alerting);
@@ -83,8 +83,10 @@ public final class Watchdog implements AutoCloseable {
         }
     }
 
-    public void start() throws SchedulerException {
-        alerting.ifPresent(Alerting::start);
+    public void start() throws SchedulerException, IOException {
+        if (alerting.isPresent()) {
+            alerting.get().start();
+        }
         scheduler.start();
         log.info("watching {} VIP(s) from {}{}", vips.size(), config.source(), dryRun ? " (dry run: no repair "
                 + "command is executed)" : "");

@@ -1,5 +1,6 @@
 package io.vipwatch.silence;
 
+import io.vipwatch.state.AtomicFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

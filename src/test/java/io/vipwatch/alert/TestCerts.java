@@ -19,12 +19,16 @@ import javax.net.ssl.SSLContext;
 record TestCerts(Path keyStore, String password, Path pem) {
     static final String PASSWORD = "changeit";
 
-    /** A certificate for {@code san} (e.g. {@code ip:127.0.0.1}) in a new temporary directory. */
+    /** A certificate for {@code san} (e.g. {@code ip:127.0.0.1}) in a new temporary directory, gone at JVM exit. */
     static TestCerts selfSigned(String name, String san) {
         try {
             Path dir = Files.createTempDirectory("vipwatch-certs");
             Path keyStore = dir.resolve(name + ".p12");
             Path pem = dir.resolve(name + ".pem");
+            // removed when the test JVM exits: files first, then the directory (deleteOnExit runs in reverse order)
+            for (Path p : List.of(dir, keyStore, pem)) {
+                p.toFile().deleteOnExit();
+            }
             keytool("-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1",
                     "-dname", "CN=" + name, "-ext", "san=" + san, "-validity", "2", "-keystore", keyStore.toString(),
                     "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD);

@@ -1,4 +1,4 @@
-package io.vipwatch.silence;
+package io.vipwatch.state;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,15 +20,23 @@ import java.util.Set;
  * <p>The new file gets the permissions of the one it replaces (or {@code rw-r--r--}): {@code createTempFile} makes
  * it private, and a file written by root through the CLI must stay readable by a service running as another user.
  */
-final class AtomicFile {
+public final class AtomicFile {
     private static final Set<PosixFilePermission> NEW_FILE = PosixFilePermissions.fromString("rw-r--r--");
 
     private AtomicFile() {
     }
 
-    static void replace(Path file, byte[] content) throws IOException {
+    public static void replace(Path file, byte[] content) throws IOException {
+        replace(file, content, file.toAbsolutePath().getParent());
+    }
+
+    /**
+     * Like {@link #replace(Path, byte[])}, with the temporary file in {@code tmpDir} (same file system): for
+     * directories whose every file is read as content, such as the alert outbox.
+     */
+    public static void replace(Path file, byte[] content, Path tmpDir) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, file.getFileName() + ".", ".tmp");
+        Path tmp = Files.createTempFile(tmpDir, file.getFileName() + ".", ".tmp");
         try {
             Files.setPosixFilePermissions(tmp, Files.exists(file) ? Files.getPosixFilePermissions(file) : NEW_FILE);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
@@ -50,7 +58,7 @@ final class AtomicFile {
     }
 
     /** Makes a rename durable. Linux allows fsync on a directory opened for reading; elsewhere it may not. */
-    private static void forceDirectory(Path dir) throws IOException {
+    public static void forceDirectory(Path dir) throws IOException {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BiConsumer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -50,7 +51,12 @@ public final class Dispatcher implements AutoCloseable {
     private static final Duration RESCAN_EVERY = Duration.ofSeconds(30);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
+    public static final String DELIVERED = "delivered";
+    public static final String RETRIED = "retried";
+    public static final String FAILED = "failed";
+
     private final Outbox outbox;
+    private final BiConsumer<String, String> outcomes;
     private final AlertChannels.Delivery policy;
     private final Backoff backoff;
     private final Clock clock;
@@ -73,6 +79,16 @@ public final class Dispatcher implements AutoCloseable {
      */
     public Dispatcher(Outbox outbox, Map<String, Sender> senders, AlertChannels.Delivery policy, Clock clock,
                       RandomGenerator random) {
+        this(outbox, senders, policy, clock, random, (channel, outcome) -> { });
+    }
+
+    /**
+     * @param outcomes told (channel, {@value #DELIVERED} | {@value #RETRIED} | {@value #FAILED}) for each attempt
+     *                 that ended so, under the dispatcher's lock: it must be quick (a metrics counter)
+     */
+    public Dispatcher(Outbox outbox, Map<String, Sender> senders, AlertChannels.Delivery policy, Clock clock,
+                      RandomGenerator random, BiConsumer<String, String> outcomes) {
+        this.outcomes = outcomes;
         this.outbox = outbox;
         this.policy = policy;
         this.backoff = new Backoff(policy.initialBackoff(), policy.maxBackoff());
@@ -259,6 +275,7 @@ public final class Dispatcher implements AutoCloseable {
         try {
             Instant now = clock.instant();
             lane.delivered++;
+            outcomes.accept(lane.channel, DELIVERED);
             lane.lastSuccess = now;
             lane.advance();
             if (removed) {
@@ -284,6 +301,7 @@ public final class Dispatcher implements AutoCloseable {
             if (!giveUp) {
                 Duration delay = backoff.afterFailures(attempt, random);
                 lane.retries++;
+                outcomes.accept(lane.channel, RETRIED);
                 lane.headDueAt = now.plus(delay);
                 lane.sending = false;
                 log.warn("alert delivery failed: channel {}, notification {}, attempt {}: {}; next attempt in {}",
@@ -314,6 +332,7 @@ public final class Dispatcher implements AutoCloseable {
 
     private void recordFailure(ChannelLane lane, Notification n, String reason, Instant now) {
         lane.failed++;
+        outcomes.accept(lane.channel, FAILED);
         recentFailures.addFirst(new DeliveryStats.FailedNotification(n.id(), n.channel(), n.subject(), reason, now));
         while (recentFailures.size() > DeliveryStats.RECENT_FAILURES) {
             recentFailures.removeLast();

@@ -62,7 +62,7 @@ final class CdsTrainingCommand implements Callable<Integer> {
             com.mysql.cj.conf.ConnectionUrl.getConnectionUrlInstance("jdbc:mysql://192.0.2.100:3306/", props);
             VipFacts facts = new VipFacts("c", config.clusters().get(0).vips().get(0), Instant.EPOCH, MS,
                     new Location(List.of("h1"), List.of("h1"), List.of(), List.of(), List.of(), Map.of("h1", "eth0"),
-                            Map.of("h1", "02:00:00:00:00:01"), Map.of("h1", 24), Map.of()),
+                            Map.of("h1", "02:00:00:00:00:01"), Map.of("h1", 24), Map.of(), MS),
                     Observed.ok(new PingReply(true, 0.1, ""), MS),
                     List.of(new ArpView("local", Observed.ok(new NeighbourEntry("eth0", "02:00:00:00:00:01", "STALE"), MS))),
                     Observed.ok(List.of("02:00:00:00:00:01"), MS),

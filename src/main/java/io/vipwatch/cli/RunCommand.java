@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vipwatch.config.ConfigException;
 import io.vipwatch.report.JsonReport;
 import io.vipwatch.service.StatusServer;
+import io.vipwatch.metrics.Metrics;
 import io.vipwatch.service.Watchdog;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -45,6 +46,8 @@ final class RunCommand implements Callable<Integer> {
     private final AtomicLong reloadsOk = new AtomicLong();
     private final AtomicLong reloadsFailed = new AtomicLong();
     private final CountDownLatch stop = new CountDownLatch(1);
+    /** One registry for the process: counters keep counting across reloads. */
+    private final Metrics metrics = new Metrics(VersionProvider.version());
     private boolean stopping; // guarded by this
 
     @Override
@@ -58,11 +61,11 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.BAD_CONFIG;
         }
         Watchdog first = new Watchdog(loaded.config(), loaded.rules(), loaded.plans(), loaded.templates(), dryRun,
-                Clock.systemUTC());
+                Clock.systemUTC(), metrics);
         current.set(first);
         var listen = loaded.config().service();
         try (StatusServer server = new StatusServer(new InetSocketAddress(listen.listenAddress(), listen.listenPort()),
-                current::get, this::serviceInfo)) {
+                current::get, this::serviceInfo, metrics)) {
             first.start();
             server.start();
             log.info("status API on http://{}:{}/api/status", listen.listenAddress().getHostAddress(), server.port());
@@ -96,10 +99,11 @@ final class RunCommand implements Callable<Integer> {
                         was.listenAddress().getHostAddress(), was.listenPort());
             }
             Watchdog next = new Watchdog(loaded.config(), loaded.rules(), loaded.plans(), loaded.templates(), dryRun,
-                Clock.systemUTC());
+                    Clock.systemUTC(), metrics);
             Watchdog old = current.getAndSet(next);
             old.close();
             next.start();
+            metrics.retain(next.vipKeys(), next.hostNames(), loaded.config().alerts().channels().channels().keySet());
             reloadsOk.incrementAndGet();
             log.info("reloaded {}", config);
         } catch (ConfigException e) {

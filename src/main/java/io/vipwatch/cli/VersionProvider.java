@@ -4,6 +4,12 @@ import picocli.CommandLine;
 
 /** The version from the jar's manifest, written there by the build. */
 final class VersionProvider implements CommandLine.IVersionProvider {
+    /** The jar's version, or {@code development} when run from classes. */
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "development" : v;
+    }
+
     @Override
     public String[] getVersion() {
         String v = Main.class.getPackage().getImplementationVersion();

@@ -1,5 +1,6 @@
 package io.vipwatch.probe;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -17,10 +18,11 @@ import java.util.Map;
  * @param holderPrefixes   holder → the prefix length the VIP carries there (may differ from the config's when it
  *                         was added by hand, and {@code ip addr del} needs the actual one)
  * @param hostDetails      host → why it is unreachable or its link is down, for humans
+ * @param elapsed          how long the slowest host read took (one read serves every VIP of the cluster)
  */
 public record Location(List<String> hosts, List<String> holders, List<String> unreachable, List<String> linkDown,
                        List<String> holdersNoLink, Map<String, String> holderInterfaces, Map<String, String> holderMacs,
-                       Map<String, Integer> holderPrefixes, Map<String, String> hostDetails) {
+                       Map<String, Integer> holderPrefixes, Map<String, String> hostDetails, Duration elapsed) {
     public Location {
         hosts = List.copyOf(hosts);
         holders = List.copyOf(holders);
@@ -31,6 +33,7 @@ public record Location(List<String> hosts, List<String> holders, List<String> un
         holderMacs = Map.copyOf(holderMacs);
         holderPrefixes = Map.copyOf(holderPrefixes);
         hostDetails = Map.copyOf(hostDetails);
+        java.util.Objects.requireNonNull(elapsed, "elapsed");
     }
 
     /** Every host answered, so an empty holder list really means "nobody has it". */

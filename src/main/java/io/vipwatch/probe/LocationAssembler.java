@@ -3,6 +3,7 @@ package io.vipwatch.probe;
 import io.vipwatch.config.ClusterConfig;
 import io.vipwatch.config.HostConfig;
 import io.vipwatch.config.VipConfig;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,6 +52,9 @@ final class LocationAssembler {
                         + (configured.get().adminUp() ? "up but has no carrier (NO-CARRIER)" : "administratively down"));
             }
         }
-        return new Location(cluster.hosts().stream().map(HostConfig::name).toList(), holders, unreachable, linkDown, holdersNoLink, interfaces, macs, prefixes, details);
+        Duration slowest = views.values().stream().map(Observed::elapsed).max(Duration::compareTo)
+                .orElse(Duration.ZERO);
+        return new Location(cluster.hosts().stream().map(HostConfig::name).toList(), holders, unreachable, linkDown,
+                holdersNoLink, interfaces, macs, prefixes, details, slowest);
     }
 }

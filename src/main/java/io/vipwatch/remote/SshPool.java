@@ -10,6 +10,7 @@ import io.vipwatch.config.SshSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -33,9 +34,16 @@ public final class SshPool implements AutoCloseable {
     private final SshSettings settings;
     private final JSch jsch = new JSch();
     private final Map<String, HostSession> sessions = new ConcurrentHashMap<>();
+    private final Consumer<String> onReconnect;
 
     public SshPool(SshSettings settings) throws JSchException {
+        this(settings, host -> { });
+    }
+
+    /** @param onReconnect told the host name each time a session is opened again after one was lost (metrics) */
+    public SshPool(SshSettings settings, Consumer<String> onReconnect) throws JSchException {
         this.settings = settings;
+        this.onReconnect = onReconnect;
         jsch.addIdentity(settings.identityFile().toString());
         if (settings.knownHosts().toFile().exists()) {
             jsch.setKnownHosts(settings.knownHosts().toString());
@@ -149,6 +157,7 @@ public final class SshPool implements AutoCloseable {
     private final class HostSession {
         private final HostConfig host;
         private Session session;
+        private boolean hadSession;
 
         HostSession(HostConfig host) {
             this.host = host;
@@ -157,6 +166,9 @@ public final class SshPool implements AutoCloseable {
         synchronized Session connected() throws JSchException {
             if (session != null && session.isConnected()) {
                 return session;
+            }
+            if (hadSession) {
+                onReconnect.accept(host.name());
             }
             Session s = jsch.getSession(settings.user(), host.ip(), settings.port());
             s.setConfig("StrictHostKeyChecking", settings.strictHostKeys() ? "yes" : "no");
@@ -169,6 +181,7 @@ public final class SshPool implements AutoCloseable {
             log.debug("{}: SSH session to {} open in {}ms", host.name(), host.ip(),
                     Duration.ofNanos(System.nanoTime() - start).toMillis());
             session = s;
+            hadSession = true;
             return s;
         }
 

@@ -14,6 +14,7 @@ import io.vipwatch.alert.ThisHost;
 import io.vipwatch.config.AlertChannel;
 import io.vipwatch.config.AlertSettings;
 import io.vipwatch.config.Config;
+import io.vipwatch.metrics.Metrics;
 import io.vipwatch.probe.VipFacts;
 import io.vipwatch.repair.RepairOutcome;
 import io.vipwatch.rule.Evaluation;
@@ -68,11 +69,13 @@ final class Alerting implements AutoCloseable {
     private final Map<String, Rule> rules = new LinkedHashMap<>();
     private final NotificationFactory factory;
     private final Clock clock;
+    private final Metrics metrics;
     private final AtomicLong renderFailures = new AtomicLong();
     private volatile Running running;
 
-    private Alerting(Config config, RuleSet ruleSet, NotificationFactory factory, Clock clock) {
+    private Alerting(Config config, RuleSet ruleSet, NotificationFactory factory, Clock clock, Metrics metrics) {
         this.config = config;
+        this.metrics = metrics;
         this.settings = config.alerts();
         ruleSet.rules().forEach(r -> rules.put(r.name(), r));
         this.factory = factory;
@@ -80,14 +83,15 @@ final class Alerting implements AutoCloseable {
     }
 
     /** Alerting for a config; empty without channels: there is nobody to tell. Touches no file yet. */
-    static Optional<Alerting> of(Config config, RuleSet rules, Optional<Templates> templates, Clock clock) {
+    static Optional<Alerting> of(Config config, RuleSet rules, Optional<Templates> templates, Clock clock,
+                                 Metrics metrics) {
         AlertSettings settings = config.alerts();
         if (settings.channels().channels().isEmpty() || templates.isEmpty()) {
             return Optional.empty();
         }
         NotificationFactory factory = new NotificationFactory(templates.get(), settings.externalUrl()
                 .map(u -> u.resolve("/api/status")), channel -> repeat(settings, channel), version(), ThisHost.name());
-        return Optional.of(new Alerting(config, rules, factory, clock));
+        return Optional.of(new Alerting(config, rules, factory, clock, metrics));
     }
 
     /**
@@ -104,9 +108,13 @@ final class Alerting implements AutoCloseable {
         Map<String, Sender> senders = new LinkedHashMap<>();
         settings.channels().channels().forEach((name, channel) -> senders.put(name, Sender.forChannel(channel)));
         Dispatcher dispatcher = new Dispatcher(outbox, senders, settings.channels().delivery(), clock,
-                new SplittableRandom());
+                new SplittableRandom(), metrics::alertDelivery);
         dispatcher.start();
         running = new Running(book, outbox, dispatcher);
+        metrics.outboxPending(senders.keySet(), channel -> {
+            DeliveryStats.ChannelStats c = stats().channels().get(channel);
+            return c == null ? 0 : c.pending();
+        });
     }
 
     private static Duration repeat(AlertSettings settings, String channel) {

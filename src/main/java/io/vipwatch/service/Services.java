@@ -1,6 +1,7 @@
 package io.vipwatch.service;
 
 import io.vipwatch.config.Config;
+import io.vipwatch.metrics.Metrics;
 import io.vipwatch.probe.ProbeCycle;
 import io.vipwatch.repair.RepairPlans;
 import io.vipwatch.repair.Repairer;
@@ -15,5 +16,5 @@ import java.util.concurrent.Semaphore;
  */
 record Services(Config config, RuleSet rules, RepairPlans plans, ProbeCycle cycle, ProbeCycle.HostViews sharedViews,
                 Repairer repairer, Semaphore repairSlots, boolean dryRun, Suspensions suspensions,
-                Optional<Alerting> alerting) {
+                Optional<Alerting> alerting, Metrics metrics) {
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.vipwatch.alert.DeliveryStats;
+import io.vipwatch.metrics.Metrics;
 import io.vipwatch.report.CheckedVip;
 import io.vipwatch.silence.ActiveSilence;
 import io.vipwatch.report.JsonReport;
@@ -20,7 +21,7 @@ import java.util.function.Supplier;
 
 /**
  * The status API: {@code GET /api/status} (every VIP's latest facts, active problems with since-when, rule states,
- * last repair) and {@code GET /healthz}. Read-only; binds to {@code listen:} (loopback by default).
+ * last repair), {@code GET /metrics} (Prometheus) and {@code GET /healthz}. Read-only; binds to {@code listen:} (loopback by default).
  */
 public final class StatusServer implements AutoCloseable {
     static {
@@ -36,12 +37,15 @@ public final class StatusServer implements AutoCloseable {
         }
     }
 
+    /** The Prometheus text exposition format, version 0.0.4. */
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
     private final HttpServer server;
     private final Supplier<Watchdog> watchdog;
     private final Supplier<ObjectNode> serviceInfo;
 
-    public StatusServer(InetSocketAddress address, Supplier<Watchdog> watchdog, Supplier<ObjectNode> serviceInfo)
-            throws IOException {
+    public StatusServer(InetSocketAddress address, Supplier<Watchdog> watchdog, Supplier<ObjectNode> serviceInfo,
+                        Metrics metrics) throws IOException {
         this.watchdog = watchdog;
         this.serviceInfo = serviceInfo;
         server = HttpServer.create(address, 16);
@@ -51,6 +55,13 @@ public final class StatusServer implements AutoCloseable {
             return t;
         }));
         server.createContext("/api/status", ex -> respond(ex, () -> status().toPrettyString()));
+        server.createContext("/metrics", ex -> {
+            if (!"GET".equals(ex.getRequestMethod())) {
+                send(ex, 405, "{\"error\":\"only GET\"}\n");
+                return;
+            }
+            send(ex, 200, PROMETHEUS_TEXT, metrics.scrape());
+        });
         server.createContext("/healthz", ex -> {
             boolean up = watchdog.get() != null && watchdog.get().running();
             send(ex, up ? 200 : 503, "{\"status\":\"" + (up ? "ok" : "stopped") + "\"}\n");
@@ -146,8 +157,12 @@ public final class StatusServer implements AutoCloseable {
     }
 
     private static void send(HttpExchange ex, int code, String body) throws IOException {
+        send(ex, code, "application/json", body);
+    }
+
+    private static void send(HttpExchange ex, int code, String contentType, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.getResponseHeaders().set("Content-Type", contentType);
         ex.sendResponseHeaders(code, bytes.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(bytes);

@@ -39,6 +39,8 @@ final class VipWatch {
     private final VipConfig vip;
     private final Services services;
     private final RuleTracker tracker;
+    /** Every problem this VIP can have: the rules and {@code repair-exhausted}. */
+    private final List<String> ruleNames;
     private final Deque<RuleTracker.Transition> events = new ArrayDeque<>();
     private final Clock clock;
     private Optional<RepairOutcome> lastRepair = Optional.empty();
@@ -54,6 +56,10 @@ final class VipWatch {
         this.services = services;
         this.clock = clock;
         this.tracker = new RuleTracker(services.rules(), clock);
+        List<String> names = new java.util.ArrayList<>();
+        services.rules().rules().forEach(r -> names.add(r.name()));
+        names.add(RuleTracker.EXHAUSTED);
+        this.ruleNames = List.copyOf(names);
     }
 
     String key() {
@@ -80,11 +86,12 @@ final class VipWatch {
      * the rest. Each rule is fed to the tracker once per cycle, in the phase that decided it.
      */
     void cycle() {
+        long start = System.nanoTime();
         Optional<ActiveSilence> silence = services.suspensions().match(cluster.name(), vip.name(), clock.instant());
         noteSilence(silence);
         VipProbe probe = services.cycle().start(cluster, vip, services.sharedViews());
         VipFacts early = probe.early();
-        Evaluation first = services.rules().evaluate(early);
+        Evaluation first = evaluate(early);
         Set<String> decidedEarly = new HashSet<>();
         services.rules().rules().forEach(r -> decidedEarly.add(r.name()));
         decidedEarly.removeAll(first.undecided());
@@ -92,7 +99,7 @@ final class VipWatch {
         // A silence suspends repairs: a planned switch (MHA online change) must not be "repaired" back.
         boolean repaired = silence.isEmpty() && repairIfDue(early);
         VipFacts facts = probe.complete();
-        Evaluation evaluation = services.rules().evaluate(facts);
+        Evaluation evaluation = evaluate(facts);
         record(tracker.update(evaluation, rule -> !decidedEarly.contains(rule)));
         if (!repaired && silence.isEmpty()) {
             repairIfDue(facts);
@@ -103,6 +110,15 @@ final class VipWatch {
         services.alerting().ifPresent(a -> a.cycle(new Alerting.CycleInput(facts, evaluation,
                 now.problems(), now.rules(), tracker.exhausted(), lastRepair, silence.map(ActiveSilence::describe),
                 services.dryRun() || vip.dryRun()), clock.instant()));
+        services.metrics().vipCycle(facts, ruleNames, now.problems().keySet(), silence.isPresent(),
+                Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private Evaluation evaluate(VipFacts facts) {
+        long start = System.nanoTime();
+        Evaluation evaluation = services.rules().evaluate(facts);
+        services.metrics().ruleEvaluation(Duration.ofNanos(System.nanoTime() - start));
+        return evaluation;
     }
 
     private void noteSilence(Optional<ActiveSilence> silence) {
@@ -167,6 +183,7 @@ final class VipWatch {
                     fresh -> rule.evaluate(FactSchema.values(fresh)) == Rule.Verdict.CLEAR);
             RepairOutcome outcome = services.repairer().repair(request);
             lastRepair = Optional.of(outcome);
+            services.metrics().repair(cluster.name(), vip.name(), outcome);
             log.info("{}: repair {} for {}: {} in {} ms{}", key(), planName, rule.name(), outcome.result(),
                     outcome.elapsed().toMillis(), outcome.detail().isEmpty() ? "" : " (" + outcome.detail() + ")");
         } finally {

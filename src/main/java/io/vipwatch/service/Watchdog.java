@@ -6,6 +6,7 @@ import io.vipwatch.alert.Templates;
 import io.vipwatch.config.ClusterConfig;
 import io.vipwatch.config.Config;
 import io.vipwatch.config.VipConfig;
+import io.vipwatch.metrics.Metrics;
 import io.vipwatch.probe.ProbeCycle;
 import io.vipwatch.probe.ProbeThreads;
 import io.vipwatch.remote.LocalExec;
@@ -57,20 +58,20 @@ public final class Watchdog implements AutoCloseable {
 
     /** @param templates the alert templates; empty when no alert channel is configured */
     public Watchdog(Config config, RuleSet rules, RepairPlans plans, Optional<Templates> templates, boolean dryRun,
-                    Clock clock) throws JSchException, IOException, SchedulerException {
+                    Clock clock, Metrics metrics) throws JSchException, IOException, SchedulerException {
         this.config = config;
         this.dryRun = dryRun || config.repairs().dryRun();
         this.startedAt = clock.instant();
-        this.ssh = new SshPool(config.ssh());
+        this.ssh = new SshPool(config.ssh(), metrics::sshReconnect);
         this.probeThreads = ProbeThreads.forConfig(config);
         this.audit = new AuditLog(config.service().auditLog());
         LocalExec local = new LocalExec();
         ProbeCycle cycle = new ProbeCycle(config, ssh, local, new MysqlClient(config.mysql()), probeThreads, clock);
         this.suspensions = new Suspensions(new SilenceStore(config.stateDir(), clock), config.maintenance(), clock);
-        this.alerting = Alerting.of(config, rules, templates, clock);
+        this.alerting = Alerting.of(config, rules, templates, clock, metrics);
         Services services = new Services(config, rules, plans, cycle, cycle.new HostViews(SHARED_READ_AGE),
                 new Repairer(config, ssh, local, audit, clock, Sleeper.REAL),
-                new Semaphore(config.repairs().maxConcurrent()), this.dryRun, suspensions, alerting);
+                new Semaphore(config.repairs().maxConcurrent()), this.dryRun, suspensions, alerting, metrics);
         for (ClusterConfig cluster : config.clusters()) {
             for (VipConfig vip : cluster.vips()) {
                 VipWatch w = new VipWatch(cluster, vip, services, clock);
@@ -133,6 +134,18 @@ public final class Watchdog implements AutoCloseable {
     /** Alert delivery: per channel counts, backlog and recent failures; empty without channels. */
     public Optional<DeliveryStats> alertDelivery() {
         return alerting.map(Alerting::stats);
+    }
+
+    /** "cluster/vip" of every watched VIP. */
+    public java.util.Set<String> vipKeys() {
+        return java.util.Set.copyOf(vips.keySet());
+    }
+
+    /** Every host name of every cluster. */
+    public java.util.Set<String> hostNames() {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        config.clusters().forEach(c -> c.hosts().forEach(h -> out.add(h.name())));
+        return out;
     }
 
     public int vipCount() {

@@ -111,7 +111,7 @@ final class Fixture {
         linkDown.forEach(h -> details.put(h, "interface eth0 is up but has no carrier (NO-CARRIER)"));
         return new VipFacts("lab", VIP, Instant.parse("2026-01-01T00:00:00Z"), MS,
                 new Location(List.of("db1", "db2", "db3"), holders, unreachable, linkDown,
-                        holders.stream().filter(linkDown::contains).toList(), ifaces, macs, prefixes, details),
+                        holders.stream().filter(linkDown::contains).toList(), ifaces, macs, prefixes, details, MS),
                 Observed.ok(new PingReply(true, 0.05, ""), MS), arp, l2,
                 Observed.ok(new SqlReply(true, "db1", "server_id=1", 1.2, null, false, ""), MS),
                 new Roles(List.of("db1"), true));

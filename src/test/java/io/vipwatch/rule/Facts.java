@@ -36,6 +36,26 @@ public final class Facts {
     Observed<List<String>> l2 = Observed.ok(List.of(MAC1), MS);
     Observed<SqlReply> sql = Observed.ok(new SqlReply(true, "db1", "server_id=1", 1.2, null, false, ""), MS);
 
+    String vipName = "rw";
+
+    /** The VIP's name (default rw). */
+    public Facts vip(String name) {
+        vipName = name;
+        return this;
+    }
+
+    /** The cluster's hosts (default db1, db2, db3). */
+    public Facts hosts(String... h) {
+        hosts = List.of(h);
+        return this;
+    }
+
+    /** The watchdog's neighbour entry could not be read (an SSH or command timeout). */
+    public Facts arpUnknown(String detail) {
+        arp = Observed.timeout(detail, MS);
+        return this;
+    }
+
     public Facts holders(String... h) {
         holders = new ArrayList<>(List.of(h));
         return this;
@@ -57,11 +77,11 @@ public final class Facts {
         Map<String, String> details = new LinkedHashMap<>();
         unreachable.forEach(h -> details.put(h, "SSH timed out"));
         VipAddress address = new VipAddress(Ipv4.parse("198.51.100.100").orElseThrow(), 24);
-        VipConfig vip = policy == null ? new VipConfig("rw", address, expected)
-                : new VipConfig("rw", address, policy, Optional.empty(), Optional.empty(), false);
+        VipConfig vip = policy == null ? new VipConfig(vipName, address, expected)
+                : new VipConfig(vipName, address, policy, Optional.empty(), Optional.empty(), false);
         return new VipFacts("lab", vip, Instant.EPOCH, MS,
                 new Location(hosts, holders, unreachable, linkDown, holders.stream().filter(linkDown::contains).toList(),
-                        ifaces, macs, Map.of(), details),
+                        ifaces, macs, Map.of(), details, MS),
                 ping, List.of(new ArpView("local", arp)), l2, sql, roles);
     }
 }

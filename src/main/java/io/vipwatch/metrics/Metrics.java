@@ -1,0 +1,226 @@
+package io.vipwatch.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vipwatch.probe.ArpView;
+import io.vipwatch.probe.Location;
+import io.vipwatch.probe.Observed;
+import io.vipwatch.probe.SqlReply;
+import io.vipwatch.probe.VipFacts;
+import io.vipwatch.repair.RepairOutcome;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToIntFunction;
+
+/**
+ * What vipwatch tells Prometheus: one registry for the process (it outlives config reloads, so counters keep
+ * counting), written to after each VIP's cycle, each repair and each alert delivery, and read by {@code /metrics}.
+ *
+ * <p>Names follow Prometheus' conventions (a {@code vipwatch_} prefix, base units, {@code _total} counters) and
+ * label values are bounded by the config: cluster, VIP, host and observer names, probe kinds, rule and plan names,
+ * repair results, channel names. Never an address, a MAC or an error text: those would make a new series per
+ * incident. An unknown fact is NaN, not 0: "the SSH read timed out" must not draw as "the VIP is gone".
+ */
+public final class Metrics {
+    /** The probe kinds of {@code vipwatch_probe_success} and {@code vipwatch_probe_duration_seconds}. */
+    public static final List<String> PROBES = List.of("location", "ping", "arp", "l2", "sql");
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** Gauges by id: Micrometer keeps the first object a gauge was registered with, so we keep it too. */
+    private final Map<Meter.Id, Value> gauges = new ConcurrentHashMap<>();
+
+    /** A gauge's current value; NaN until set. */
+    private static final class Value {
+        private volatile double value = Double.NaN;
+    }
+
+    public Metrics(String version) {
+        // Two of Micrometer's processor meters break Prometheus' naming rules (promtool's lint says so): CPU time in
+        // nanoseconds, and a gauge named like a summary's _count. Prometheus' own names replace them.
+        registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")));
+        registry.config().meterFilter(new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                return id.getName().equals("system.cpu.count") ? id.withName("system.cpus") : id;
+            }
+        });
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            FunctionCounter.builder("process.cpu", os, o -> o.getProcessCpuTime() / 1e9).baseUnit("seconds")
+                    .description("CPU time used by the vipwatch process").register(registry);
+        }
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        set("vipwatch.build.info", "vipwatch's version (always 1)", null, Tags.of("version", version), 1);
+    }
+
+    /** The Prometheus text exposition of every metric. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    /**
+     * Records one finished cycle of one VIP.
+     *
+     * @param rules    every rule name, so each has a {@code vipwatch_problem_active} series from the start
+     * @param active   the problems active now (fired, including {@code repair-exhausted})
+     */
+    public void vipCycle(VipFacts facts, Collection<String> rules, Set<String> active, boolean silenced,
+                         Duration cycle) {
+        Tags vip = Tags.of("cluster", facts.cluster(), "vip", facts.vip().name());
+        Location loc = facts.location();
+        for (String host : loc.hosts()) {
+            Tags h = vip.and("host", host);
+            set("vipwatch.vip.holder", "1: the host carries the VIP; 0: it does not; NaN: unknown (host unreachable)",
+                    null, h, loc.unreachable().contains(host) ? Double.NaN : bit(loc.holders().contains(host)));
+            set("vipwatch.vip.expected.holder", "1 for the host that should hold the VIP this cycle", null, h,
+                    bit(facts.expectedHolder().filter(host::equals).isPresent()));
+            set("vipwatch.host.up", "1: the host's SSH read succeeded", null,
+                    Tags.of("cluster", facts.cluster(), "host", host), bit(!loc.unreachable().contains(host)));
+        }
+        set("vipwatch.vip.holders", "hosts seen carrying the VIP", null, vip, loc.holders().size());
+        probe(vip, "location", loc.complete(), loc.elapsed());
+        probe(vip, "ping", facts.ping().known(), facts.ping().elapsed());
+        probe(vip, "arp", facts.arp().stream().allMatch(a -> a.entry().known()),
+                facts.arp().stream().map(a -> a.entry().elapsed()).max(Duration::compareTo).orElse(Duration.ZERO));
+        probe(vip, "l2", facts.l2Macs().known(), facts.l2Macs().elapsed());
+        probe(vip, "sql", facts.sql().known(), facts.sql().elapsed());
+
+        Observed<io.vipwatch.probe.PingReply> ping = facts.ping();
+        set("vipwatch.ping.up", "1: the VIP answered ping from the watchdog", null, vip,
+                ping.known() ? bit(ping.value().ok()) : Double.NaN);
+        set("vipwatch.ping.rtt", "round-trip time of the last ping to the VIP", "seconds", vip,
+                ping.known() && ping.value().ok() ? ping.value().rttMs() / 1000 : Double.NaN);
+        Optional<String> rightful = facts.rightfulMac();
+        for (ArpView view : facts.arp()) {
+            double match = view.entry().known() && rightful.isPresent()
+                    ? bit(rightful.get().equalsIgnoreCase(view.entry().value().mac())) : Double.NaN;
+            set("vipwatch.arp.match", "1: the neighbour entry for the VIP points at the rightful holder's MAC", null,
+                    vip.and("vantage", view.vantage()), match);
+        }
+        set("vipwatch.l2.macs", "distinct MACs answering ARP for the VIP", null, vip,
+                facts.l2Macs().known() ? facts.l2Macs().value().size() : Double.NaN);
+        Observed<SqlReply> sql = facts.sql();
+        boolean sqlOk = sql.known() && sql.value().ok();
+        set("vipwatch.sql.up", "1: SELECT 1 through the VIP succeeded", null, vip,
+                sql.known() ? bit(sqlOk) : Double.NaN);
+        set("vipwatch.sql.latency", "latency of SELECT 1 through the VIP", "seconds", vip,
+                sqlOk ? sql.value().latencyMs() / 1000 : Double.NaN);
+        set("vipwatch.sql.answered.by.holder", "1: the server answering through the VIP is the VIP's holder", null,
+                vip, sqlOk && loc.holders().size() == 1 ? bit(loc.holders().get(0).equals(sql.value().server()))
+                        : Double.NaN);
+        for (String rule : rules) {
+            set("vipwatch.problem.active", "1: the problem is active (fired and not resolved)", null,
+                    vip.and("problem", rule), bit(active.contains(rule)));
+        }
+        set("vipwatch.silenced", "1: a silence or maintenance window holds alerts back and suspends repairs", null,
+                vip, bit(silenced));
+        Counter.builder("vipwatch.cycles").description("probe cycles completed").tags(vip).register(registry)
+                .increment();
+        Timer.builder("vipwatch.cycle.duration").description("one probe cycle of a VIP, repairs included")
+                .tags(vip).register(registry).record(cycle);
+    }
+
+    private void probe(Tags vip, String probe, boolean established, Duration took) {
+        Tags t = vip.and("probe", probe);
+        set("vipwatch.probe.success", "1: the probe established its fact this cycle (0: timeout or error)", null,
+                t, bit(established));
+        Timer.builder("vipwatch.probe.duration").description("how long a probe took").tags(t).register(registry)
+                .record(took);
+    }
+
+    /** Records a finished repair. */
+    public void repair(String cluster, String vip, RepairOutcome outcome) {
+        Tags t = Tags.of("cluster", cluster, "vip", vip, "plan", outcome.plan());
+        Counter.builder("vipwatch.repairs").description("repairs by plan and result")
+                .tags(t.and("result", outcome.result().name().toLowerCase(Locale.ROOT))).register(registry)
+                .increment();
+        Timer.builder("vipwatch.repair.duration").description("how long a repair took, waits included").tags(t)
+                .register(registry).record(outcome.elapsed());
+    }
+
+    public void ruleEvaluation(Duration took) {
+        Timer.builder("vipwatch.rule.evaluation").description("evaluating all rules against one VIP's facts")
+                .register(registry).record(took);
+    }
+
+    public void sshReconnect(String host) {
+        Counter.builder("vipwatch.ssh.reconnects").description("SSH sessions opened again after one was lost")
+                .tags("host", host).register(registry).increment();
+    }
+
+    /** Counts one delivery outcome; {@code result} is delivered, failed or retried. */
+    public void alertDelivery(String channel, String result) {
+        Counter.builder("vipwatch.alert.notifications").description("alert notifications by channel and result")
+                .tags("channel", channel, "result", result).register(registry).increment();
+    }
+
+    /** The outbox backlog of each channel, read at scrape time. */
+    public void outboxPending(Collection<String> channels, ToIntFunction<String> pending) {
+        for (String channel : channels) {
+            // re-registered on reload: the function of the newest config wins
+            registry.find("vipwatch.alert.outbox.pending").tags("channel", channel).meters()
+                    .forEach(registry::remove);
+            Gauge.builder("vipwatch.alert.outbox.pending", () -> pending.applyAsInt(channel))
+                    .description("notifications waiting in the outbox").tags("channel", channel).register(registry);
+        }
+    }
+
+    /**
+     * After a reload: drops the series of VIPs, hosts and channels the new config no longer has, so they do not
+     * linger as stale values forever.
+     */
+    public void retain(Set<String> vips, Set<String> hosts, Set<String> channels) {
+        for (Meter m : registry.getMeters()) {
+            String cluster = m.getId().getTag("cluster");
+            String vip = m.getId().getTag("vip");
+            String host = m.getId().getTag("host");
+            String channel = m.getId().getTag("channel");
+            boolean gone = (vip != null && !vips.contains(cluster + "/" + vip))
+                    || (host != null && !hosts.contains(host))
+                    || (channel != null && !channels.contains(channel));
+            if (gone) {
+                registry.remove(m);
+                gauges.remove(m.getId());
+            }
+        }
+    }
+
+    private void set(String name, String help, String unit, Tags tags, double value) {
+        Meter.Id id = new Meter.Id(name, tags, unit, help, Meter.Type.GAUGE);
+        gauges.computeIfAbsent(id, k -> {
+            Value v = new Value();
+            Gauge.builder(name, v, x -> x.value).description(help).baseUnit(unit).tags(tags).register(registry);
+            return v;
+        }).value = value;
+    }
+
+    private static double bit(boolean b) {
+        return b ? 1 : 0;
+    }
+}

@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vipwatch.alert.Dispatcher;
 import io.vipwatch.probe.ArpView;
 import io.vipwatch.probe.Location;
 import io.vipwatch.probe.Observed;
@@ -45,6 +46,9 @@ import java.util.function.ToIntFunction;
 public final class Metrics {
     /** The probe kinds of {@code vipwatch_probe_success} and {@code vipwatch_probe_duration_seconds}. */
     public static final List<String> PROBES = List.of("location", "ping", "arp", "l2", "sql");
+    /** The results of {@code vipwatch_alert_notifications_total}. */
+    private static final List<String> DELIVERY_RESULTS = List.of(Dispatcher.DELIVERED, Dispatcher.RETRIED,
+            Dispatcher.FAILED);
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     /** Gauges by id: Micrometer keeps the first object a gauge was registered with, so we keep it too. */
@@ -156,12 +160,32 @@ public final class Metrics {
 
     /** Records a finished repair. */
     public void repair(String cluster, String vip, RepairOutcome outcome) {
-        Tags t = Tags.of("cluster", cluster, "vip", vip, "plan", outcome.plan());
-        Counter.builder("vipwatch.repairs").description("repairs by plan and result")
-                .tags(t.and("result", outcome.result().name().toLowerCase(Locale.ROOT))).register(registry)
-                .increment();
-        Timer.builder("vipwatch.repair.duration").description("how long a repair took, waits included").tags(t)
-                .register(registry).record(outcome.elapsed());
+        repairs(cluster, vip, outcome.plan(), outcome.result()).increment();
+        repairDuration(cluster, vip, outcome.plan()).record(outcome.elapsed());
+    }
+
+    /**
+     * Creates a VIP's repair meters at 0 for each plan its rules may run, so that increase() sees the first repair
+     * (a series that appears with the value 1 has no increase).
+     */
+    public void repairPlans(String cluster, String vip, Collection<String> plans) {
+        for (String plan : plans) {
+            for (RepairOutcome.Result result : RepairOutcome.Result.values()) {
+                repairs(cluster, vip, plan, result);
+            }
+            repairDuration(cluster, vip, plan);
+        }
+    }
+
+    private Counter repairs(String cluster, String vip, String plan, RepairOutcome.Result result) {
+        return Counter.builder("vipwatch.repairs").description("repairs by plan and result")
+                .tags("cluster", cluster, "vip", vip, "plan", plan, "result", result.name().toLowerCase(Locale.ROOT))
+                .register(registry);
+    }
+
+    private Timer repairDuration(String cluster, String vip, String plan) {
+        return Timer.builder("vipwatch.repair.duration").description("how long a repair took, waits included")
+                .tags("cluster", cluster, "vip", vip, "plan", plan).register(registry);
     }
 
     public void ruleEvaluation(Duration took) {
@@ -170,19 +194,35 @@ public final class Metrics {
     }
 
     public void sshReconnect(String host) {
-        Counter.builder("vipwatch.ssh.reconnects").description("SSH sessions opened again after one was lost")
-                .tags("host", host).register(registry).increment();
+        sshReconnects(host).increment();
+    }
+
+    /** Creates the counters at 0, so that rate() and increase() see the first reconnect (a new series would not). */
+    public void sshHosts(Collection<String> hosts) {
+        hosts.forEach(this::sshReconnects);
+    }
+
+    private Counter sshReconnects(String host) {
+        return Counter.builder("vipwatch.ssh.reconnects").description("SSH sessions opened again after one was lost")
+                .tags("host", host).register(registry);
     }
 
     /** Counts one delivery outcome; {@code result} is delivered, failed or retried. */
     public void alertDelivery(String channel, String result) {
-        Counter.builder("vipwatch.alert.notifications").description("alert notifications by channel and result")
-                .tags("channel", channel, "result", result).register(registry).increment();
+        notifications(channel, result).increment();
     }
 
-    /** The outbox backlog of each channel, read at scrape time. */
+    private Counter notifications(String channel, String result) {
+        return Counter.builder("vipwatch.alert.notifications").description("alert notifications by channel and result")
+                .tags("channel", channel, "result", result).register(registry);
+    }
+
+    /**
+     * The outbox backlog of each channel, read at scrape time; also creates the channels' delivery counters at 0.
+     */
     public void outboxPending(Collection<String> channels, ToIntFunction<String> pending) {
         for (String channel : channels) {
+            DELIVERY_RESULTS.forEach(result -> notifications(channel, result));
             // re-registered on reload: the function of the newest config wins
             registry.find("vipwatch.alert.outbox.pending").tags("channel", channel).meters()
                     .forEach(registry::remove);

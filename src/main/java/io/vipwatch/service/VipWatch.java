@@ -60,6 +60,8 @@ final class VipWatch {
         services.rules().rules().forEach(r -> names.add(r.name()));
         names.add(RuleTracker.EXHAUSTED);
         this.ruleNames = List.copyOf(names);
+        services.metrics().repairPlans(cluster.name(), vip.name(), services.rules().rules().stream()
+                .flatMap(r -> r.lifecycle().repair().stream()).distinct().toList());
     }
 
     String key() {

@@ -63,6 +63,7 @@ public final class Watchdog implements AutoCloseable {
         this.dryRun = dryRun || config.repairs().dryRun();
         this.startedAt = clock.instant();
         this.ssh = new SshPool(config.ssh(), metrics::sshReconnect);
+        metrics.sshHosts(hostNames());
         this.probeThreads = ProbeThreads.forConfig(config);
         this.audit = new AuditLog(config.service().auditLog());
         LocalExec local = new LocalExec();

@@ -9,12 +9,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vipwatch.config.AlertChannel;
 import io.vipwatch.config.Origin;
+import io.vipwatch.testing.LoopbackServer;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +20,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,51 +31,29 @@ import org.junit.jupiter.api.io.TempDir;
  * notifications and shows them through its own API: active once fired, gone from the active alerts once resolved.
  */
 class AlertmanagerIT {
-    static final Path BINARY = Path.of("/usr/bin/prometheus-alertmanager");
     static final ObjectMapper JSON = new ObjectMapper();
     static final Duration DEADLINE = Duration.ofSeconds(30);
 
     @TempDir
     Path dir;
-    Process alertmanager;
+    LoopbackServer alertmanager;
     URI base;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @BeforeEach
     void startAlertmanager() throws Exception {
-        assertThat(BINARY).as("%s is missing: install the Debian package prometheus-alertmanager "
-                + "(lab/install-packages does)", BINARY).isExecutable();
-        Path config = dir.resolve("alertmanager.yml");
-        Files.writeString(config, """
+        alertmanager = LoopbackServer.alertmanager(dir, """
                 route:
                   receiver: "null"
                 receivers:
                   - name: "null"
                 """);
-        int port = Loopback.freePort();
-        base = URI.create("http://127.0.0.1:" + port);
-        alertmanager = new ProcessBuilder(BINARY.toString(),
-                "--config.file=" + config,
-                "--storage.path=" + Files.createDirectories(dir.resolve("data")),
-                "--web.listen-address=127.0.0.1:" + port,
-                "--cluster.listen-address=")
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("alertmanager.log").toFile())
-                .start();
-        await("Alertmanager ready").atMost(DEADLINE).pollInterval(Duration.ofMillis(200))
-                .ignoreExceptionsInstanceOf(IOException.class).until(() -> {
-            assertThat(alertmanager.isAlive()).as("Alertmanager exited:\n%s", log()).isTrue();
-            return get("/-/ready").statusCode() == 200;
-        });
+        base = URI.create(alertmanager.url());
     }
 
     @AfterEach
     void stopAlertmanager() throws InterruptedException {
         if (alertmanager != null) {
-            alertmanager.destroy();
-            if (!alertmanager.waitFor(10, TimeUnit.SECONDS)) {
-                alertmanager.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+            alertmanager.close();
         }
     }
 
@@ -121,25 +96,12 @@ class AlertmanagerIT {
     }
 
     private Optional<JsonNode> ourAlert(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = get(path);
+        HttpResponse<String> response = alertmanager.get(path);
         assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
         List<JsonNode> alerts = StreamSupport.stream(JSON.readTree(response.body()).spliterator(), false)
                 .filter(a -> a.path("labels").path("alertname").asText().equals("vip-missing"))
                 .toList();
         assertThat(alerts).as("one alert per identity").hasSizeLessThanOrEqualTo(1);
         return alerts.stream().findFirst();
-    }
-
-    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(5)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private String log() {
-        try {
-            return Files.readString(dir.resolve("alertmanager.log"));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
     }
 }

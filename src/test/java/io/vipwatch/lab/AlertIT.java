@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
-import io.vipwatch.testing.AlertmanagerProcess;
+import io.vipwatch.testing.LoopbackServer;
 import io.vipwatch.testing.HookReceiver;
 import jakarta.mail.internet.MimeMessage;
 import java.net.ServerSocket;
@@ -117,8 +117,8 @@ class AlertIT {
     void aDeletedVipGivesOneFiringAndOneResolvedMessageOnEveryChannelWithTheRepairInTheFiringOne()
             throws Exception {
         GreenMail mail = smtp();
-        AlertmanagerProcess am = AlertmanagerProcess.start(Lab.DIR.resolve("alertit-am"),
-                AlertmanagerProcess.forwardingConfig(hooks.url("/from-alertmanager")));
+        LoopbackServer am = LoopbackServer.alertmanager(Lab.DIR.resolve("alertit-am"),
+                LoopbackServer.forwardingConfig(hooks.url("/from-alertmanager")));
         started.add(am);
         Service service = Service.start("alertit", 9174, alertConfig("alertit", am.url(), ""));
         started.add(service);

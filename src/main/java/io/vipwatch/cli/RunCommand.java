@@ -65,7 +65,7 @@ final class RunCommand implements Callable<Integer> {
         current.set(first);
         var listen = loaded.config().service();
         try (StatusServer server = new StatusServer(new InetSocketAddress(listen.listenAddress(), listen.listenPort()),
-                current::get, this::serviceInfo, metrics)) {
+                current::get, this::serviceInfo, metrics, listen.web())) {
             first.start();
             server.start();
             log.info("status API on http://{}:{}/api/status", listen.listenAddress().getHostAddress(), server.port());
@@ -97,6 +97,10 @@ final class RunCommand implements Callable<Integer> {
             if (!was.listenAddress().equals(now.listenAddress()) || was.listenPort() != now.listenPort()) {
                 log.warn("listen changed in {}: the status API stays on {}:{} until a restart", config,
                         was.listenAddress().getHostAddress(), was.listenPort());
+            }
+            if (!was.web().source().equals(now.web().source())) {
+                log.warn("web_config changed in {}: TLS and basic auth of the status API change at the next restart",
+                        config);
             }
             Watchdog next = new Watchdog(loaded.config(), loaded.rules(), loaded.plans(), loaded.templates(), dryRun,
                     Clock.systemUTC(), metrics);

@@ -47,7 +47,7 @@ public final class ConfigLoader {
         }
         YamlMap top = YamlMap.of(errors, "", root.get());
         top.rejectUnknownKeys(Set.of("ssh", "mysql", "probes", "rules", "clusters", "listen", "audit_log", "repairs",
-                "alerts", "state_dir", "maintenance"));
+                "alerts", "state_dir", "maintenance", "web_config"));
         Path dir = source.getParent();
 
         SshSettings ssh = ssh(top.map("ssh"), dir);
@@ -63,7 +63,7 @@ public final class ConfigLoader {
             top.error("clusters", "required key is missing: list at least one cluster");
         }
         List<ClusterConfig> clusters = ClusterSection.clusters(top);
-        ServiceSettings service = ServiceSections.service(top, dir);
+        ServiceSettings service = ServiceSections.service(top, dir, found);
         RepairSettings repairs = ServiceSections.repairs(top.map("repairs"));
         AlertSettings alerts = alerts(top.map("alerts"), dir, found);
         Path stateDir = dir.resolve(top.string("state_dir", DEFAULT_STATE_DIR)).normalize();

@@ -1,6 +1,7 @@
 package io.vipwatch.config;
 
 import java.net.Inet4Address;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,7 +12,10 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
-/** The sections only the long-running service uses: {@code listen}, {@code audit_log}, {@code repairs}. */
+/**
+ * The sections only the long-running service uses: {@code listen}, {@code web_config}, {@code audit_log},
+ * {@code repairs}.
+ */
 final class ServiceSections {
     static final int DEFAULT_PORT = 9107;
     static final String DEFAULT_AUDIT_LOG = "/var/log/vipwatch/audit.jsonl";
@@ -19,7 +23,7 @@ final class ServiceSections {
     private ServiceSections() {
     }
 
-    static ServiceSettings service(YamlMap top, Path dir) {
+    static ServiceSettings service(YamlMap top, Path dir, List<ConfigError> found) {
         Inet4Address host = Ipv4.parse("127.0.0.1").orElseThrow();
         int port = DEFAULT_PORT;
         Optional<String> listen = top.optionalString("listen");
@@ -35,7 +39,18 @@ final class ServiceSections {
             }
         }
         Path audit = dir.resolve(top.string("audit_log", DEFAULT_AUDIT_LOG)).normalize();
-        return new ServiceSettings(host, port, audit);
+        WebConfig web = WebConfig.NONE;
+        Optional<Path> webFile = top.optionalString("web_config").map(s -> dir.resolve(s).normalize());
+        if (webFile.isPresent() && !Files.isReadable(webFile.get())) {
+            top.error("web_config", "no such file or not readable: " + webFile.get());
+        } else if (webFile.isPresent()) {
+            try {
+                web = WebConfigLoader.load(webFile.get());
+            } catch (ConfigException e) {
+                found.addAll(e.errors());
+            }
+        }
+        return new ServiceSettings(host, port, audit, web);
     }
 
     static RepairSettings repairs(YamlMap m) {

@@ -9,10 +9,12 @@ import java.util.Objects;
  *
  * @param listenAddress where the status API listens (loopback by default)
  * @param auditLog      the JSON-lines file every repair step is appended to
+ * @param web           TLS and basic auth of the status server ({@code web_config:}), or {@link WebConfig#NONE}
  */
-public record ServiceSettings(Inet4Address listenAddress, int listenPort, Path auditLog) {
+public record ServiceSettings(Inet4Address listenAddress, int listenPort, Path auditLog, WebConfig web) {
     public ServiceSettings {
         Objects.requireNonNull(listenAddress, "listenAddress");
         Objects.requireNonNull(auditLog, "auditLog");
+        Objects.requireNonNull(web, "web");
     }
 }

@@ -2,9 +2,14 @@ package io.vipwatch.service;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.Authenticator;
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.vipwatch.alert.DeliveryStats;
+import io.vipwatch.config.WebConfig;
 import io.vipwatch.metrics.Metrics;
 import io.vipwatch.report.CheckedVip;
 import io.vipwatch.silence.ActiveSilence;
@@ -44,32 +49,48 @@ public final class StatusServer implements AutoCloseable {
     private final Supplier<Watchdog> watchdog;
     private final Supplier<ObjectNode> serviceInfo;
 
+    /**
+     * @param web TLS (an HTTPS server instead of HTTP) and basic-auth users, which then guard every path
+     */
     public StatusServer(InetSocketAddress address, Supplier<Watchdog> watchdog, Supplier<ObjectNode> serviceInfo,
-                        Metrics metrics) throws IOException {
+                        Metrics metrics, WebConfig web) throws IOException {
         this.watchdog = watchdog;
         this.serviceInfo = serviceInfo;
-        server = HttpServer.create(address, 16);
+        if (web.tls().isPresent()) {
+            HttpsServer https = HttpsServer.create(address, 16);
+            https.setHttpsConfigurator(new HttpsConfigurator(web.tls().get()));
+            server = https;
+        } else {
+            server = HttpServer.create(address, 16);
+        }
+        Authenticator auth = web.users().isEmpty() ? null : new BcryptAuthenticator(web.users());
         server.setExecutor(Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "vipwatch-http");
             t.setDaemon(true);
             return t;
         }));
-        server.createContext("/api/status", ex -> respond(ex, () -> status().toPrettyString()));
-        server.createContext("/metrics", ex -> {
+        guard(server.createContext("/api/status", ex -> respond(ex, () -> status().toPrettyString())), auth);
+        guard(server.createContext("/metrics", ex -> {
             if (!"GET".equals(ex.getRequestMethod())) {
                 send(ex, 405, "{\"error\":\"only GET\"}\n");
                 return;
             }
             send(ex, 200, PROMETHEUS_TEXT, metrics.scrape());
-        });
-        server.createContext("/healthz", ex -> {
+        }), auth);
+        guard(server.createContext("/healthz", ex -> {
             boolean up = watchdog.get() != null && watchdog.get().running();
             send(ex, up ? 200 : 503, "{\"status\":\"" + (up ? "ok" : "stopped") + "\"}\n");
-        });
+        }), auth);
     }
 
     public void start() {
         server.start();
+    }
+
+    private static void guard(HttpContext context, Authenticator auth) {
+        if (auth != null) {
+            context.setAuthenticator(auth);
+        }
     }
 
     public int port() {

@@ -66,7 +66,8 @@ final class Fixture {
                         Duration.ofSeconds(2), "PREFERRED"),
                 new ProbeSettings(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(300)),
                 Optional.empty(), List.of(CLUSTER),
-                new ServiceSettings(ip("127.0.0.1"), 9345, dir.resolve("audit.jsonl")), repairs,
+                new ServiceSettings(ip("127.0.0.1"), 9345, dir.resolve("audit.jsonl"),
+                        io.vipwatch.config.WebConfig.NONE), repairs,
                 new io.vipwatch.config.AlertSettings(io.vipwatch.config.AlertChannels.NONE, Optional.empty(),
                         Duration.ofHours(4), Optional.empty()),
                 Path.of("/var/lib/vipwatch"), List.of());

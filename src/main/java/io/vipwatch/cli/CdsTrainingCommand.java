@@ -13,6 +13,8 @@ import io.vipwatch.probe.SqlReply;
 import io.vipwatch.probe.VipFacts;
 import io.vipwatch.remote.LocalExec;
 import io.vipwatch.remote.SshPool;
+import io.vipwatch.report.CheckedVip;
+import io.vipwatch.report.JsonReport;
 import io.vipwatch.rule.RuleLoader;
 import io.vipwatch.rule.RuleSet;
 import java.io.PrintWriter;
@@ -25,8 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import io.vipwatch.report.CheckedVip;
-import io.vipwatch.report.JsonReport;
 import picocli.CommandLine.Command;
 
 /**

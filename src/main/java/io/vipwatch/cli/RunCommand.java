@@ -2,23 +2,23 @@ package io.vipwatch.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vipwatch.config.ConfigException;
+import io.vipwatch.metrics.Metrics;
 import io.vipwatch.report.JsonReport;
 import io.vipwatch.service.StatusServer;
-import io.vipwatch.metrics.Metrics;
 import io.vipwatch.service.Watchdog;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code vipwatch run}: the long-running service. SIGTERM/SIGINT finish the repairs in flight, close SSH sessions

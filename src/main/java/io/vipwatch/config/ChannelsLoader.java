@@ -64,11 +64,7 @@ public final class ChannelsLoader {
         Path source = file.toAbsolutePath().normalize();
         List<ConfigError> found = new ArrayList<>();
         YamlErrors errors = new YamlErrors(source, found);
-        Optional<Node> root = errors.compose();
-        if (root.isEmpty()) {
-            throw new ConfigException(found);
-        }
-        YamlMap top = YamlMap.of(errors, "", root.get());
+        YamlMap top = errors.topLevel();
         top.rejectUnknownKeys(Set.of("defaults", "delivery", "channels"));
         AlertChannels.Delivery delivery = delivery(top.map("delivery"));
         Set<String> declared = new LinkedHashSet<>();

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import org.yaml.snakeyaml.nodes.Node;
 
 /**
  * Loads and validates {@code vipwatch.yml}. Every problem is collected and reported together, each as
@@ -41,11 +40,7 @@ public final class ConfigLoader {
         Path source = file.toAbsolutePath().normalize();
         List<ConfigError> found = new ArrayList<>();
         YamlErrors errors = new YamlErrors(source, found);
-        Optional<Node> root = errors.compose();
-        if (root.isEmpty()) {
-            throw new ConfigException(found);
-        }
-        YamlMap top = YamlMap.of(errors, "", root.get());
+        YamlMap top = errors.topLevel();
         top.rejectUnknownKeys(Set.of("ssh", "mysql", "probes", "rules", "clusters", "listen", "audit_log", "repairs",
                 "alerts", "state_dir", "maintenance", "web_config"));
         Path dir = source.getParent();

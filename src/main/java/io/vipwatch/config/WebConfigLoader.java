@@ -18,12 +18,12 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -53,11 +53,7 @@ public final class WebConfigLoader {
         Path source = file.toAbsolutePath().normalize();
         List<ConfigError> found = new ArrayList<>();
         YamlErrors errors = new YamlErrors(source, found);
-        Optional<Node> root = errors.compose();
-        if (root.isEmpty()) {
-            throw new ConfigException(found);
-        }
-        YamlMap top = YamlMap.of(errors, "", root.get());
+        YamlMap top = errors.topLevel();
         top.rejectUnknownKeys(Set.of("tls_server_config", "basic_auth_users"));
         Optional<SSLContext> tls = Optional.empty();
         if (top.has("tls_server_config")) {

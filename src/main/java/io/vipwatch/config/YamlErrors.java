@@ -45,6 +45,18 @@ public final class YamlErrors {
     }
 
     /**
+     * The file's top-level mapping, to read with the errors collected here; a file that cannot be parsed at all
+     * ends the load at once with what was found.
+     */
+    public YamlMap topLevel() throws ConfigException {
+        Optional<Node> root = compose();
+        if (root.isEmpty()) {
+            throw new ConfigException(errors);
+        }
+        return YamlMap.of(this, "", root.get());
+    }
+
+    /**
      * Parses the file into a node tree (no object construction, so no YAML tags can instantiate classes).
      * Returns empty and reports when the file is missing, unreadable, empty or not valid YAML.
      */

@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run the watchdog service: probe every VIP at its interval, track rules, repair safely, "
-                + "serve GET /api/status and /healthz on `listen:`.",
+                + "send alerts, serve GET /api/status, /metrics and /healthz on `listen:`.",
                 "SIGHUP (or a changed config file) reloads; SIGTERM stops after the repair in flight."})
 final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);

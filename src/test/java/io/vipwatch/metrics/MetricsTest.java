@@ -96,6 +96,20 @@ class MetricsTest {
         assertThat(String.join("\n", series(m))).doesNotContain("198.51.100", "error number", "timeout");
     }
 
+    @Test
+    void aReloadDropsTheSeriesOfVipsHostsAndChannelsNoLongerConfigured() {
+        Metrics m = new Metrics("test");
+        cycles(m, 2, 3, 2);
+        m.outboxPending(List.of("mail", "hook"), channel -> 0);
+        m.retain(Set.of("lab/vip0"), Set.of("db1", "db2"), Set.of("mail"));
+        String text = String.join("\n", series(m));
+        assertThat(text).contains("vip=\"vip0\"", "host=\"db2\"", "channel=\"mail\"")
+                .doesNotContain("vip=\"vip1\"", "host=\"db3\"", "channel=\"hook\"");
+        cycles(m, 1, 2, 1);
+        assertThat(String.join("\n", series(m))).as("values keep coming for what remains")
+                .contains("vipwatch_cycles_total{cluster=\"lab\",vip=\"vip0\"} 3.0");
+    }
+
     private static int seriesAfter(int vips, int hosts, int cycles) {
         Metrics m = new Metrics("test");
         cycles(m, vips, hosts, cycles);

@@ -24,6 +24,7 @@ import io.vipwatch.rule.RuleSet;
 import io.vipwatch.rule.RuleTracker;
 import io.vipwatch.rule.Severity;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -89,8 +90,10 @@ final class Alerting implements AutoCloseable {
         if (settings.channels().channels().isEmpty() || templates.isEmpty()) {
             return Optional.empty();
         }
+        // appended, not resolved: a path prefix of a reverse proxy (http://ops.example/vipwatch) must stay
         NotificationFactory factory = new NotificationFactory(templates.get(), settings.externalUrl()
-                .map(u -> u.resolve("/api/status")), channel -> repeat(settings, channel), version(), ThisHost.name());
+                .map(u -> URI.create(u.toString().replaceAll("/+$", "") + "/api/status")),
+                channel -> repeat(settings, channel), version(), ThisHost.name());
         return Optional.of(new Alerting(config, rules, factory, clock, metrics));
     }
 
@@ -130,7 +133,11 @@ final class Alerting implements AutoCloseable {
         if (r == null) {
             return; // not started: the scheduler starts only after alerting
         }
-        List<AlertEvent> news = r.book().update(new AlertBook.Cycle(cluster, vip, in.active(), cleared(in),
+        Set<String> cleared = cleared(in);
+        // an alert restored from before a reload or restart whose rule no longer exists can never fire again
+        r.book().active(cluster, vip).keySet().stream()
+                .filter(a -> !rules.containsKey(a) && !a.equals(RuleTracker.EXHAUSTED)).forEach(cleared::add);
+        List<AlertEvent> news = r.book().update(new AlertBook.Cycle(cluster, vip, in.active(), cleared,
                         in.silence().isPresent()),
                 rule -> channelsOf(rule, in.exhausted()), channel -> repeat(settings, channel), now);
         Map<String, List<AlertEvent>> byChannel = new LinkedHashMap<>();

@@ -128,6 +128,11 @@ final class RunCommand implements Callable<Integer> {
         n.put("dry_run", w.dryRun());
         n.put("vip_count", w.vipCount());
         n.put("ssh_sessions_open", w.openSshSessions());
+        if (w.eventStreams()) {
+            w.openEventStreams().forEach(n.putArray("event_streams_open")::add);
+        } else {
+            n.putNull("event_streams_open");
+        }
         n.putObject("reloads").put("ok", reloadsOk.get()).put("failed", reloadsFailed.get());
         return n;
     }

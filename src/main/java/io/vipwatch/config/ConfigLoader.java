@@ -177,11 +177,12 @@ public final class ConfigLoader {
     }
 
     private ProbeSettings probes(YamlMap m) {
-        m.rejectUnknownKeys(Set.of("interval", "ping_timeout", "l2_window"));
+        m.rejectUnknownKeys(Set.of("interval", "ping_timeout", "l2_window", "event_streams"));
         return new ProbeSettings(
                 m.duration("interval", Duration.ofSeconds(5), MS_100, Duration.ofHours(1)),
                 m.duration("ping_timeout", Duration.ofSeconds(1), MS_100, Duration.ofSeconds(30)),
-                m.duration("l2_window", Duration.ofMillis(300), MS_100, Duration.ofSeconds(10)));
+                m.duration("l2_window", Duration.ofMillis(300), MS_100, Duration.ofSeconds(10)),
+                m.bool("event_streams", false));
     }
 
     private static Path readableFile(YamlMap m, String key, Path dir, boolean mustExist) {

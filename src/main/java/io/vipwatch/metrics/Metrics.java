@@ -207,6 +207,18 @@ public final class Metrics {
                 .tags("host", host).register(registry);
     }
 
+    /** An address event stream opened or closed; {@code reconnect}: it opened again after being down. */
+    public void eventStream(String host, boolean up, boolean reconnect) {
+        set("vipwatch.event.stream.up", "1: the host's address event stream (ip monitor) is open", null,
+                Tags.of("host", host), bit(up));
+        Counter reconnects = Counter.builder("vipwatch.event.stream.reconnects")
+                .description("address event streams opened again after they ended").tags("host", host)
+                .register(registry);
+        if (reconnect) {
+            reconnects.increment();
+        }
+    }
+
     /** Counts one delivery outcome; {@code result} is delivered, failed or retried. */
     public void alertDelivery(String channel, String result) {
         notifications(channel, result).increment();

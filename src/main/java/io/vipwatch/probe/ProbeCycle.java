@@ -91,6 +91,12 @@ public final class ProbeCycle {
             this.maxAgeNanos = maxAge.toNanos();
         }
 
+        /** Forgets the reads of one cluster's hosts (an address changed there): the next cycle reads afresh. */
+        public void invalidate(String cluster) {
+            String prefix = cluster + "/";
+            locations.keySet().removeIf(k -> k.startsWith(prefix));
+        }
+
         Map<String, CompletableFuture<Observed<HostSnapshot>>> locations(ClusterConfig cluster) {
             Map<String, CompletableFuture<Observed<HostSnapshot>>> out = new LinkedHashMap<>();
             for (HostConfig host : cluster.hosts()) {

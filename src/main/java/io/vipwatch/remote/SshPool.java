@@ -115,6 +115,42 @@ public final class SshPool implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a long-running command (e.g. {@code ip -o monitor address}) on {@code host} over its pooled session and
+     * hands every output line to {@code onLine} on a thread of its own; {@code onEnd} is called once, with the
+     * reason, when the stream ends for any reason (the command exited, the session died, {@link RemoteStream#close}).
+     * The command gets a pseudo-terminal, so that closing the channel hangs it up on the host: nothing is left
+     * running there. Only for constant commands written in vipwatch's code.
+     *
+     * @throws JSchException when the session or the channel cannot be opened within {@code connect_timeout}
+     */
+    public RemoteStream stream(HostConfig host, String script, Consumer<String> onLine, Consumer<String> onEnd)
+            throws JSchException {
+        HostSession hs = sessions.computeIfAbsent(host.name(), n -> new HostSession(host));
+        Session session = hs.connected();
+        ChannelExec channel = (ChannelExec) session.openChannel("exec");
+        channel.setCommand(script);
+        channel.setPty(true);
+        java.io.InputStream in;
+        try {
+            in = channel.getInputStream();
+        } catch (java.io.IOException e) {
+            channel.disconnect();
+            throw new JSchException("cannot read the output of " + script + ": " + e.getMessage(), e);
+        }
+        try {
+            channel.connect((int) Math.max(1, settings.connectTimeout().toMillis()));
+        } catch (JSchException e) {
+            hs.drop(session);
+            throw e;
+        }
+        RemoteStream stream = new RemoteStream(host.name(), channel);
+        Thread reader = new Thread(() -> stream.pump(in, onLine, onEnd), "vipwatch-stream-" + host.name());
+        reader.setDaemon(true);
+        reader.start();
+        return stream;
+    }
+
     /** Number of sessions currently open (for status and metrics). */
     public int openSessions() {
         return (int) sessions.values().stream().filter(HostSession::isOpen).count();

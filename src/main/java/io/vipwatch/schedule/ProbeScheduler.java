@@ -10,6 +10,7 @@ import org.quartz.Job;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
 import org.quartz.JobExecutionContext;
+import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.SimpleScheduleBuilder;
@@ -59,6 +60,18 @@ public final class ProbeScheduler implements AutoCloseable {
                 : t.withSchedule(SimpleScheduleBuilder.simpleSchedule().withIntervalInMilliseconds(interval.toMillis())
                         .repeatForever().withMisfireHandlingInstructionNextWithRemainingCount()).build();
         scheduler.scheduleJob(job, trigger);
+    }
+
+    /**
+     * Runs the VIP's cycle now, outside its schedule (an address event). If a cycle of it is running, this one
+     * follows right after (the job never runs twice at once); callers debounce, so at most one waits.
+     */
+    public void triggerNow(String key) {
+        try {
+            scheduler.triggerJob(JobKey.jobKey(key));
+        } catch (SchedulerException e) {
+            log.warn("{}: cannot start a cycle now: {}", key, e.toString());
+        }
     }
 
     public void start() throws SchedulerException {

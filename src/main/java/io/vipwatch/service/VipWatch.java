@@ -49,6 +49,8 @@ final class VipWatch {
     private volatile VipStatus status;
     private volatile boolean repairing;
     private String silencedBy;
+    private final java.util.concurrent.atomic.AtomicBoolean cycleRequested =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     VipWatch(ClusterConfig cluster, VipConfig vip, Services services, Clock clock) {
         this.cluster = cluster;
@@ -87,7 +89,16 @@ final class VipWatch {
      * a repair they call for starts at once; the complete facts (after ping and SQL, up to their timeouts) decide
      * the rest. Each rule is fed to the tracker once per cycle, in the phase that decided it.
      */
+    /**
+     * Asks for a cycle now (an address event); true when the caller should trigger one, false when one is already
+     * asked for and has not started yet — a burst of events costs one extra cycle, not one each.
+     */
+    boolean requestCycle() {
+        return cycleRequested.compareAndSet(false, true);
+    }
+
     void cycle() {
+        cycleRequested.set(false);
         long start = System.nanoTime();
         Optional<ActiveSilence> silence = services.suspensions().match(cluster.name(), vip.name(), clock.instant());
         noteSilence(silence);

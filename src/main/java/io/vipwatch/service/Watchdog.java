@@ -7,6 +7,7 @@ import io.vipwatch.config.ClusterConfig;
 import io.vipwatch.config.Config;
 import io.vipwatch.config.VipConfig;
 import io.vipwatch.metrics.Metrics;
+import io.vipwatch.probe.AddressEvents;
 import io.vipwatch.probe.ProbeCycle;
 import io.vipwatch.probe.ProbeThreads;
 import io.vipwatch.remote.LocalExec;
@@ -55,6 +56,7 @@ public final class Watchdog implements AutoCloseable {
     private final boolean dryRun;
     private final Suspensions suspensions;
     private final Optional<Alerting> alerting;
+    private final Optional<AddressEvents> events;
 
     /** @param templates the alert templates; empty when no alert channel is configured */
     public Watchdog(Config config, RuleSet rules, RepairPlans plans, Optional<Templates> templates, boolean dryRun,
@@ -80,6 +82,30 @@ public final class Watchdog implements AutoCloseable {
             }
         }
         this.scheduler = new ProbeScheduler(vips.size(), key -> vips.get(key).cycle());
+        ProbeCycle.HostViews shared = services.sharedViews();
+        this.events = config.probes().eventStreams()
+                ? Optional.of(new AddressEvents(config.clusters(), ssh, new AddressEvents.Listener() {
+                    @Override
+                    public void changed(ClusterConfig cluster, VipConfig vip, String host, boolean added) {
+                        shared.invalidate(cluster.name());
+                        VipWatch w = vips.get(cluster.name() + "/" + vip.name());
+                        if (w != null && w.requestCycle()) {
+                            scheduler.triggerNow(w.key());
+                        }
+                    }
+
+                    @Override
+                    public void resynced(ClusterConfig cluster, String host) {
+                        shared.invalidate(cluster.name());
+                        cluster.vips().forEach(v -> changed(cluster, v, host, true));
+                    }
+
+                    @Override
+                    public void streamState(String host, boolean up, boolean reconnect) {
+                        metrics.eventStream(host, up, reconnect);
+                    }
+                }))
+                : Optional.empty();
         for (VipWatch w : vips.values()) {
             scheduler.add(w.key(), w.vip().interval().orElse(config.probes().interval()), w.vip().cron());
         }
@@ -90,6 +116,7 @@ public final class Watchdog implements AutoCloseable {
             alerting.get().start();
         }
         scheduler.start();
+        events.ifPresent(AddressEvents::start);
         log.info("watching {} VIP(s) from {}{}", vips.size(), config.source(), dryRun ? " (dry run: no repair "
                 + "command is executed)" : "");
     }
@@ -149,6 +176,15 @@ public final class Watchdog implements AutoCloseable {
         return out;
     }
 
+    /** Hosts whose address event stream is open (empty when event streams are off). */
+    public List<String> openEventStreams() {
+        return events.map(AddressEvents::openStreams).orElse(List.of());
+    }
+
+    public boolean eventStreams() {
+        return events.isPresent();
+    }
+
     public int vipCount() {
         return vips.size();
     }
@@ -161,6 +197,7 @@ public final class Watchdog implements AutoCloseable {
     @Override
     public void close() {
         long start = System.nanoTime();
+        events.ifPresent(AddressEvents::close);
         scheduler.close();
         alerting.ifPresent(Alerting::close);
         probeThreads.shutdownNow();

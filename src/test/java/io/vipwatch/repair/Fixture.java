@@ -64,7 +64,7 @@ final class Fixture {
                         Duration.ofSeconds(3)),
                 new MysqlSettings("monitor", new Secret(SECRET, "test"), 3306, Duration.ofSeconds(1),
                         Duration.ofSeconds(2), "PREFERRED"),
-                new ProbeSettings(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(300)),
+                new ProbeSettings(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(300), false),
                 Optional.empty(), List.of(CLUSTER),
                 new ServiceSettings(ip("127.0.0.1"), 9345, dir.resolve("audit.jsonl"),
                         io.vipwatch.config.WebConfig.NONE), repairs,

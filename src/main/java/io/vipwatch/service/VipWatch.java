@@ -16,20 +16,23 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One VIP in the service: each {@link #cycle()} is the whole data flow for it — probe → facts → rules → rule
- * state → at most one repair → status. Cycles of one VIP never overlap (the scheduler guarantees it), so the
- * state here needs no locking; readers see the immutable {@link #status()}.
+ * state → at most one repair (none while silenced) → status → alerts → metrics. Cycles of one VIP never overlap
+ * (the scheduler guarantees it), so the state here needs no locking; readers see the immutable {@link #status()}.
  */
 final class VipWatch {
     private static final Logger log = LoggerFactory.getLogger(VipWatch.class);
@@ -49,8 +52,7 @@ final class VipWatch {
     private volatile VipStatus status;
     private volatile boolean repairing;
     private String silencedBy;
-    private final java.util.concurrent.atomic.AtomicBoolean cycleRequested =
-            new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean cycleRequested = new AtomicBoolean();
 
     VipWatch(ClusterConfig cluster, VipConfig vip, Services services, Clock clock) {
         this.cluster = cluster;
@@ -58,7 +60,7 @@ final class VipWatch {
         this.services = services;
         this.clock = clock;
         this.tracker = new RuleTracker(services.rules(), clock);
-        List<String> names = new java.util.ArrayList<>();
+        List<String> names = new ArrayList<>();
         services.rules().rules().forEach(r -> names.add(r.name()));
         names.add(RuleTracker.EXHAUSTED);
         this.ruleNames = List.copyOf(names);
@@ -85,11 +87,6 @@ final class VipWatch {
     }
 
     /**
-     * One cycle in two phases. The early facts (where the VIP is: a few hundred ms) decide the location rules, and
-     * a repair they call for starts at once; the complete facts (after ping and SQL, up to their timeouts) decide
-     * the rest. Each rule is fed to the tracker once per cycle, in the phase that decided it.
-     */
-    /**
      * Asks for a cycle now (an address event); true when the caller should trigger one, false when one is already
      * asked for and has not started yet — a burst of events costs one extra cycle, not one each.
      */
@@ -97,6 +94,11 @@ final class VipWatch {
         return cycleRequested.compareAndSet(false, true);
     }
 
+    /**
+     * One cycle in two phases. The early facts (where the VIP is: a few hundred ms) decide the location rules, and
+     * a repair they call for starts at once; the complete facts (after ping and SQL, up to their timeouts) decide
+     * the rest. Each rule is fed to the tracker once per cycle, in the phase that decided it.
+     */
     void cycle() {
         cycleRequested.set(false);
         long start = System.nanoTime();
@@ -136,7 +138,7 @@ final class VipWatch {
 
     private void noteSilence(Optional<ActiveSilence> silence) {
         String id = silence.map(ActiveSilence::id).orElse(null);
-        if (!java.util.Objects.equals(id, silencedBy)) {
+        if (!Objects.equals(id, silencedBy)) {
             if (silence.isPresent()) {
                 log.warn("{}: alerts held back and repairs suspended by {}", key(), silence.get().describe());
             } else {

@@ -27,10 +27,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import org.quartz.SchedulerException;
@@ -57,10 +59,12 @@ public final class Watchdog implements AutoCloseable {
     private final Suspensions suspensions;
     private final Optional<Alerting> alerting;
     private final Optional<AddressEvents> events;
+    private final Clock clock;
 
     /** @param templates the alert templates; empty when no alert channel is configured */
     public Watchdog(Config config, RuleSet rules, RepairPlans plans, Optional<Templates> templates, boolean dryRun,
                     Clock clock, Metrics metrics) throws JSchException, IOException, SchedulerException {
+        this.clock = clock;
         this.config = config;
         this.dryRun = dryRun || config.repairs().dryRun();
         this.startedAt = clock.instant();
@@ -82,29 +86,9 @@ public final class Watchdog implements AutoCloseable {
             }
         }
         this.scheduler = new ProbeScheduler(vips.size(), key -> vips.get(key).cycle());
-        ProbeCycle.HostViews shared = services.sharedViews();
         this.events = config.probes().eventStreams()
-                ? Optional.of(new AddressEvents(config.clusters(), ssh, new AddressEvents.Listener() {
-                    @Override
-                    public void changed(ClusterConfig cluster, VipConfig vip, String host, boolean added) {
-                        shared.invalidate(cluster.name());
-                        VipWatch w = vips.get(cluster.name() + "/" + vip.name());
-                        if (w != null && w.requestCycle()) {
-                            scheduler.triggerNow(w.key());
-                        }
-                    }
-
-                    @Override
-                    public void resynced(ClusterConfig cluster, String host) {
-                        shared.invalidate(cluster.name());
-                        cluster.vips().forEach(v -> changed(cluster, v, host, true));
-                    }
-
-                    @Override
-                    public void streamState(String host, boolean up, boolean reconnect) {
-                        metrics.eventStream(host, up, reconnect);
-                    }
-                }))
+                ? Optional.of(new AddressEvents(config.clusters(), ssh, new EventsToCycles(services.sharedViews(),
+                        metrics)))
                 : Optional.empty();
         for (VipWatch w : vips.values()) {
             scheduler.add(w.key(), w.vip().interval().orElse(config.probes().interval()), w.vip().cron());
@@ -149,9 +133,42 @@ public final class Watchdog implements AutoCloseable {
         return out;
     }
 
+    /**
+     * What an address event does: the cluster's shared host reads are forgotten and the VIP's cycle starts now
+     * (debounced by {@link VipWatch#requestCycle()}); after a stream was down, every VIP of its cluster cycles.
+     */
+    private final class EventsToCycles implements AddressEvents.Listener {
+        private final ProbeCycle.HostViews shared;
+        private final Metrics metrics;
+
+        EventsToCycles(ProbeCycle.HostViews shared, Metrics metrics) {
+            this.shared = shared;
+            this.metrics = metrics;
+        }
+
+        @Override
+        public void changed(ClusterConfig cluster, VipConfig vip, String host, boolean added) {
+            shared.invalidate(cluster.name());
+            VipWatch w = vips.get(cluster.name() + "/" + vip.name());
+            if (w != null && w.requestCycle()) {
+                scheduler.triggerNow(w.key());
+            }
+        }
+
+        @Override
+        public void resynced(ClusterConfig cluster, String host) {
+            cluster.vips().forEach(v -> changed(cluster, v, host, true));
+        }
+
+        @Override
+        public void streamState(String host, boolean up, boolean reconnect) {
+            metrics.eventStream(host, up, reconnect);
+        }
+    }
+
     /** Silences and maintenance windows in force now. */
     public List<ActiveSilence> silences() {
-        return suspensions.active(Instant.now());
+        return suspensions.active(clock.instant());
     }
 
     /** A problem reading the silences file, if the last read failed (the previous silences stay in force). */
@@ -165,13 +182,13 @@ public final class Watchdog implements AutoCloseable {
     }
 
     /** "cluster/vip" of every watched VIP. */
-    public java.util.Set<String> vipKeys() {
-        return java.util.Set.copyOf(vips.keySet());
+    public Set<String> vipKeys() {
+        return Set.copyOf(vips.keySet());
     }
 
     /** Every host name of every cluster. */
-    public java.util.Set<String> hostNames() {
-        java.util.Set<String> out = new java.util.HashSet<>();
+    public Set<String> hostNames() {
+        Set<String> out = new HashSet<>();
         config.clusters().forEach(c -> c.hosts().forEach(h -> out.add(h.name())));
         return out;
     }

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateException;
@@ -286,9 +285,9 @@ public final class ChannelsLoader {
             if (ref.has("file") && ref.has("env")) {
                 ref.error("env", "set either file or env, not both");
             } else if (ref.has("file")) {
-                return fileSecret(ref, "file").flatMap(secret -> checked(ref, "file", secret));
+                return Secrets.fromFile(ref, "file", dir, false).flatMap(secret -> checked(ref, "file", secret));
             } else if (ref.has("env")) {
-                return envSecret(ref, "env").flatMap(secret -> checked(ref, "env", secret));
+                return Secrets.fromEnv(ref, "env", environment, false).flatMap(secret -> checked(ref, "env", secret));
             } else {
                 ref.error("file", "set file or env");
             }
@@ -312,39 +311,8 @@ public final class ChannelsLoader {
                 m.error("username", "a username needs a password: set password_file or password_env");
                 return Optional.empty();
             }
-            return file ? fileSecret(m, "password_file") : envSecret(m, "password_env");
-        }
-
-        /** The file's content without its trailing line break; an empty file is reported, never used. */
-        private Optional<Secret> fileSecret(YamlMap map, String key) {
-            Optional<Path> path = readableFile(map, key);
-            if (path.isEmpty()) {
-                return Optional.empty();
-            }
-            try {
-                String value = Files.readString(path.get(), StandardCharsets.UTF_8).replaceFirst("\\R\\z", "");
-                if (value.isEmpty()) {
-                    map.error(key, "file is empty: " + path.get());
-                    return Optional.empty();
-                }
-                return Optional.of(new Secret(value, "file " + path.get()));
-            } catch (IOException e) {
-                map.error(key, "cannot read " + path.get() + ": " + e.getClass().getSimpleName());
-                return Optional.empty();
-            }
-        }
-
-        private Optional<Secret> envSecret(YamlMap map, String key) {
-            String variable = map.requiredString(key);
-            if (variable.isBlank()) {
-                return Optional.empty();
-            }
-            String value = environment.get(variable);
-            if (value == null || value.isEmpty()) {
-                map.error(key, "environment variable '" + variable + "' is " + (value == null ? "not set" : "empty"));
-                return Optional.empty();
-            }
-            return Optional.of(new Secret(value, "environment variable " + variable));
+            return file ? Secrets.fromFile(m, "password_file", dir, false)
+                    : Secrets.fromEnv(m, "password_env", environment, false);
         }
 
         /** A header value must be one line of visible text; says so without quoting it. */
@@ -366,7 +334,7 @@ public final class ChannelsLoader {
             if (!m.has("ca_file")) {
                 return Optional.empty();
             }
-            Optional<Path> path = readableFile(m, "ca_file");
+            Optional<Path> path = Secrets.readableFile(m, "ca_file", dir);
             path.ifPresent(p -> {
                 try (InputStream in = Files.newInputStream(p)) {
                     if (CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty()) {
@@ -377,19 +345,6 @@ public final class ChannelsLoader {
                 }
             });
             return path;
-        }
-
-        private Optional<Path> readableFile(YamlMap map, String key) {
-            String text = map.requiredString(key);
-            if (text.isBlank()) {
-                return Optional.empty();
-            }
-            Path p = dir.resolve(text).normalize();
-            if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
-                map.error(key, Files.exists(p) ? "not a readable file: " + p : "no such file: " + p);
-                return Optional.empty();
-            }
-            return Optional.of(p);
         }
 
         private List<String> addresses(String key) {

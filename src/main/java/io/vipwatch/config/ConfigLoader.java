@@ -1,9 +1,7 @@
 package io.vipwatch.config;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Loads and validates {@code vipwatch.yml}. Every problem is collected and reported together, each as
@@ -146,34 +143,21 @@ public final class ConfigLoader {
                 sslMode);
     }
 
+    /** The MySQL password: an empty one is allowed (a monitor user may have none). */
     private Secret secret(YamlMap m, Path dir) {
         boolean file = m.has("password_file");
         boolean env = m.has("password_env");
+        Optional<Secret> secret = Optional.empty();
         if (file && env) {
             m.error("password_env", "set either password_file or password_env, not both");
         } else if (file) {
-            Path p = readableFile(m, "password_file", dir, true);
-            try {
-                return new Secret(stripNewline(Files.readString(p, StandardCharsets.UTF_8)), "file " + p);
-            } catch (IOException e) {
-                // already reported by readableFile
-            }
+            secret = Secrets.fromFile(m, "password_file", dir, true);
         } else if (env) {
-            String name = m.string("password_env", "");
-            String value = environment.get(name);
-            if (value == null) {
-                m.error("password_env", "environment variable '" + name + "' is not set");
-            } else {
-                return new Secret(value, "environment variable " + name);
-            }
+            secret = Secrets.fromEnv(m, "password_env", environment, true);
         } else {
             m.error("password_file", "required: set password_file or password_env");
         }
-        return new Secret("", "nowhere");
-    }
-
-    private static String stripNewline(String s) {
-        return s.endsWith("\r\n") ? s.substring(0, s.length() - 2) : s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
+        return secret.orElse(new Secret("", "nowhere"));
     }
 
     private ProbeSettings probes(YamlMap m) {
@@ -185,16 +169,14 @@ public final class ConfigLoader {
                 m.bool("event_streams", false));
     }
 
+    /**
+     * The path the key names, resolved against {@code dir}; checked to be a readable file only when it must exist
+     * (known_hosts need not, without strict host keys). On a problem, reports it and returns {@code dir}.
+     */
     private static Path readableFile(YamlMap m, String key, Path dir, boolean mustExist) {
-        Function<String, Path> resolve = s -> dir.resolve(s).normalize();
-        if (!m.has(key)) {
-            m.requiredString(key);
-            return dir;
+        if (mustExist) {
+            return Secrets.readableFile(m, key, dir).orElse(dir);
         }
-        Path p = resolve.apply(m.string(key, ""));
-        if (mustExist && !Files.isReadable(p)) {
-            m.error(key, Files.exists(p) ? "file is not readable: " + p : "no such file: " + p);
-        }
-        return p;
+        return dir.resolve(m.requiredString(key)).normalize();
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
+import io.vipwatch.testing.ConfigFiles;
 import io.vipwatch.testing.HookReceiver;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -29,9 +30,7 @@ class AlertCommandTest {
     @BeforeEach
     void files() throws Exception {
         hooks = new HookReceiver();
-        Files.writeString(dir.resolve("id"), "not read");
-        Files.writeString(dir.resolve("known_hosts"), "");
-        Files.writeString(dir.resolve("mysql.pw"), "pw");
+        ConfigFiles.create(dir, "id", "pw");
         Files.writeString(dir.resolve("vipwatch.yml"), """
                 ssh: { identity_file: id, known_hosts: known_hosts }
                 mysql: { user: monitor, password_file: mysql.pw }

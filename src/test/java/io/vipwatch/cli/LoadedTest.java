@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vipwatch.config.ConfigException;
+import io.vipwatch.testing.ConfigFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,9 +35,7 @@ class LoadedTest {
 
     @BeforeEach
     void files() throws Exception {
-        Files.writeString(dir.resolve("id"), "not read by the loader");
-        Files.writeString(dir.resolve("known_hosts"), "");
-        Files.writeString(dir.resolve("mysql.pw"), "pw");
+        ConfigFiles.create(dir, "id", "pw");
         Files.writeString(dir.resolve("vipwatch.yml"), CONFIG);
         Files.writeString(dir.resolve("channels.yml"), CHANNELS);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vipwatch.testing.ConfigFiles;
 import io.vipwatch.testing.FakeClock;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -65,9 +66,7 @@ class SilenceCommandTest {
 
     @BeforeEach
     void files() throws IOException {
-        Files.writeString(dir.resolve("id_ed25519"), "key");
-        Files.writeString(dir.resolve("known_hosts"), "");
-        Files.writeString(dir.resolve("mysql.pw"), "pw");
+        ConfigFiles.create(dir, "id_ed25519", "pw");
         config = dir.resolve("vipwatch.yml");
         Files.writeString(config, CONFIG);
     }

@@ -2,6 +2,7 @@ package io.vipwatch.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vipwatch.testing.ConfigFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,9 +44,7 @@ class ConfigLoaderTest {
 
     @BeforeEach
     void secrets() throws IOException {
-        Files.writeString(dir.resolve("id_ed25519"), "not really a key");
-        Files.writeString(dir.resolve("known_hosts"), "");
-        Files.writeString(dir.resolve("mysql.pw"), "s3cret-Pa55\n");
+        ConfigFiles.create(dir, "id_ed25519", "s3cret-Pa55\n");
     }
 
     private Config load(String yaml) throws Exception {

@@ -2,6 +2,7 @@ package io.vipwatch.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vipwatch.testing.ConfigFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,9 +20,7 @@ class ServiceConfigTest {
 
     @BeforeEach
     void secrets() throws IOException {
-        Files.writeString(dir.resolve("id_ed25519"), "key");
-        Files.writeString(dir.resolve("known_hosts"), "");
-        Files.writeString(dir.resolve("mysql.pw"), "pw");
+        ConfigFiles.create(dir, "id_ed25519", "pw");
     }
 
     private Path write(String yaml) throws IOException {

@@ -2,9 +2,15 @@
 # lib.sh — shared helpers of the vipwatch test lab. Sourced by the lab scripts, never run.
 #
 # Naming, addressing and MACs live here only, so every script (and the Java tests reading
-# lab.env / vipwatch.yml) agree on one topology:
+# lab.env / vipwatch.yml) agree on one topology. Two layouts, chosen by lab/up and kept in lab.env:
+# split (the default; the Java tests are written against it):
 #   data  198.51.100.0/25   bridge br-data in PREFIX-sw: watch eth0 .10, db<i> eth0 .(10+i), VIPs .100 (rw) .101 (ro)
 #   mgmt  198.51.100.128/25 bridge br-mgmt in PREFIX-sw: watch eth1 .140, db<i> eth1 .(140+i)  (SSH, MySQL)
+# flat (lab/up --vips V, for benchmarks with many VIPs):
+#   data  198.51.100.0/24   bridge br-data only: watch eth0 .10, db<i> eth0 .(10+i) (SSH, MySQL too),
+#                           VIP k=1..V v001..v200 at .(50+k) on db((k-1)%N+1)
+#   200 VIPs and 41 hosts need 241 addresses: a /25 holds 126, so they cannot share a half of the /24
+#   with the hosts, and a mgmt half would leave no room for them. There is no mgmt net then.
 # Nothing is ever added to the root network namespace.
 
 # Where the lab scripts and the repository are, from this file's location (works from any cwd).
@@ -17,11 +23,18 @@ VW_SCRIPT=${VW_SCRIPT:-lab}
 VW_T0=${EPOCHREALTIME//[.,]/}
 
 VW_NET=198.51.100             # the only addresses the lab may use (TEST-NET-2), never routed anywhere
-VW_PLEN=25                    # both networks are /25 halves of the /24
 VW_WATCH_DATA_OCTET=10
-VW_WATCH_MGMT_OCTET=140
-VW_MAX_HOSTS=40               # db40 data .50 and mgmt .180 stay clear of the VIPs and of broadcast
-VW_VIP_NAMES=(rw ro)          # VIP k: name, last octet, index of the db host that owns it
+VW_MAX_HOSTS=40               # db40 data .50 and mgmt .180 stay clear of the VIPs (.100 .101; flat .51+) and of broadcast
+VW_MAX_VIPS=200               # flat layout: v200 at .250, below broadcast .255
+VW_FLAT_VIP_BASE=50           # flat layout: VIP k (1-based) is .(50+k), right above db40's .50
+# What follows depends on the layout; these are the split values, set again by vw_set_layout once
+# lab/up has parsed its arguments or vw_load_env has read lab.env.
+VW_LAYOUT='split'
+VW_PLEN=25                    # split: both networks are /25 halves of the /24; flat: the whole /24
+VW_MGMT_DEV=eth1              # the interface sshd and MariaDB are reached on (flat: eth0)
+VW_MGMT_NET=mgmt              # its name in messages (flat: data)
+VW_WATCH_MGMT_OCTET=140       # watch .140, db<i> .(140+i) on it; flat: 10, the data addresses
+VW_VIP_NAMES=(rw ro)          # VIP k (0-based): name, last octet, index of the db host that owns it
 VW_VIP_OCTETS=(100 101)
 VW_VIP_HOMES=(1 2)
 VW_MARKER=.vipwatch-lab       # marks a state dir as ours, so down/up only ever remove our own dirs
@@ -67,7 +80,7 @@ vw_is_lab_ipv4() {            # strict dotted quad inside 198.51.100.0/24, no pr
 }
 vw_is_mac() { [[ $1 =~ ^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$ ]]; }
 
-# vw_parse_vip ARG — accepts A or A/25, sets VW_ARG_IP=A; anything else is a usage error.
+# vw_parse_vip ARG — accepts A or A/PLEN (25 split, 24 flat), sets VW_ARG_IP=A; anything else is a usage error.
 vw_parse_vip() {
   local a=${1%/"$VW_PLEN"}
   vw_is_lab_ipv4 "$a" || vw_usage_error "'$1' is not an address in $VW_NET.0/24 (optionally with /$VW_PLEN)"
@@ -84,11 +97,46 @@ vw_parse_host() {
 # ---------------------------------------------------------------- topology
 
 vw_ns_db() { printf '%s-db%d' "$VW_PREFIX" "$1"; }
-vw_data_ip() { printf '%s.%d' "$VW_NET" $((VW_WATCH_DATA_OCTET + $1)); }
-vw_mgmt_ip() { printf '%s.%d' "$VW_NET" $((VW_WATCH_MGMT_OCTET + $1)); }
-vw_mac() { printf '02:00:00:00:%02x:%02x' "$1" "$2"; }   # NET(0 data, 1 mgmt) LAST_OCTET
-vw_vip_count() { if ((VW_HOSTS >= 2)); then echo 2; else echo 1; fi; }  # ro needs a db2
+vw_data_ip() { printf '%s.%d' "$VW_NET" $((VW_WATCH_DATA_OCTET + $1)); }   # I (0 = the watchdog)
+vw_mgmt_ip() { printf '%s.%d' "$VW_NET" $((VW_WATCH_MGMT_OCTET + $1)); }   # I — sshd, MariaDB (flat: = data)
+vw_mac() { printf '02:00:00:00:%02x:%02x' "$1" "$2"; }   # NIC(0 eth0, 1 eth1, 2 eth2) LAST_OCTET
+vw_vip_count() { echo "${#VW_VIP_NAMES[@]}"; }
 vw_host_dir() { printf '%s/db%d' "$VW_DIR" "$1"; }
+
+# vw_set_layout split|flat [VIPS] — the layout's prefix length, management interface and VIPs.
+# VW_HOSTS must be set. Loops over VIPs use the arrays (a $(vw_vip_count) per iteration would fork).
+vw_set_layout() {
+  local k name
+  case $1 in
+    split)
+      VW_LAYOUT=split VW_PLEN=25 VW_MGMT_DEV=eth1 VW_MGMT_NET=mgmt VW_WATCH_MGMT_OCTET=140
+      VW_VIP_NAMES=(rw ro) VW_VIP_OCTETS=(100 101) VW_VIP_HOMES=(1 2)
+      if ((VW_HOSTS < 2)); then             # ro needs a db2
+        VW_VIP_NAMES=(rw) VW_VIP_OCTETS=(100) VW_VIP_HOMES=(1)
+      fi
+      ;;
+    flat)
+      if ! [[ ${2:-} =~ ^[1-9][0-9]{0,2}$ ]] || (($2 > VW_MAX_VIPS)); then
+        vw_die "the flat layout needs 1..$VW_MAX_VIPS VIPs, not '${2:-}'"
+      fi
+      VW_LAYOUT=flat VW_PLEN=24 VW_MGMT_DEV=eth0 VW_MGMT_NET=data VW_WATCH_MGMT_OCTET=$VW_WATCH_DATA_OCTET
+      VW_VIP_NAMES=() VW_VIP_OCTETS=() VW_VIP_HOMES=()
+      for ((k = 1; k <= $2; k++)); do
+        printf -v name 'v%03d' "$k"      # no $(...): 200 forks would cost ~0.3 s in every script
+        VW_VIP_NAMES+=("$name")
+        VW_VIP_OCTETS+=($((VW_FLAT_VIP_BASE + k)))
+        VW_VIP_HOMES+=($(((k - 1) % VW_HOSTS + 1)))
+      done
+      ;;
+    *) vw_die "unknown lab layout '$1' (split or flat)" ;;
+  esac
+}
+
+# vw_vip_neigh_flush — `ip -batch` lines that drop every VIP's neighbour entry (any state).
+vw_vip_neigh_flush() {
+  local o
+  for o in "${VW_VIP_OCTETS[@]}"; do printf 'neigh flush to %s.%d nud all\n' "$VW_NET" "$o"; done
+}
 
 # Our namespaces that exist now: exactly PREFIX-sw, PREFIX-watch, PREFIX-db<digits>.
 vw_existing_namespaces() {
@@ -104,8 +152,10 @@ vw_existing_namespaces() {
 
 # lab.env is shell-sourceable for humans and tests, but the scripts parse it strictly instead of
 # sourcing it (root must not execute a file just because it sits in a temp dir).
+# Sets VW_HOSTS, VW_READY and the layout (vw_set_layout). A lab.env without VIPWATCH_LAB_LAYOUT was
+# written before layouts existed: split.
 vw_load_env() {
-  local f=$VW_DIR/lab.env key val
+  local f=$VW_DIR/lab.env key val layout='' vips=''
   VW_HOSTS='' VW_READY=0
   [[ -f $f ]] || return 1
   while IFS='=' read -r key val; do
@@ -115,9 +165,25 @@ vw_load_env() {
       VIPWATCH_LAB_READY) [[ $val == 1 ]] && VW_READY=1 ;;
       VIPWATCH_LAB_PREFIX) [[ $val == "$VW_PREFIX" ]] ||
         vw_die "$f belongs to prefix '$val' but VIPWATCH_LAB_PREFIX is '$VW_PREFIX'" ;;
+      VIPWATCH_LAB_LAYOUT) [[ $val == split || $val == flat ]] ||
+        vw_die "$f has VIPWATCH_LAB_LAYOUT='$val' (split or flat)"
+        layout=$val ;;
+      VIPWATCH_LAB_VIPS)
+        if ! [[ $val =~ ^[1-9][0-9]{0,2}$ ]] || ((val > VW_MAX_VIPS)); then
+          vw_die "$f has VIPWATCH_LAB_VIPS='$val' (1..$VW_MAX_VIPS)"
+        fi
+        vips=$val ;;
     esac
   done <"$f"
   [[ -n $VW_HOSTS ]] || vw_die "$f has no valid VIPWATCH_LAB_HOSTS"
+  if [[ $layout == flat ]]; then
+    [[ -n $vips ]] || vw_die "$f has VIPWATCH_LAB_LAYOUT=flat but no VIPWATCH_LAB_VIPS"
+    vw_set_layout flat "$vips"
+  else
+    vw_set_layout split
+    [[ -z $vips || $vips == "${#VW_VIP_NAMES[@]}" ]] ||
+      vw_die "$f has VIPWATCH_LAB_VIPS=$vips but the split layout with $VW_HOSTS host(s) has ${#VW_VIP_NAMES[@]}"
+  fi
 }
 
 # vw_need_lab — load lab.env of a built lab or stop with a hint.
@@ -133,6 +199,8 @@ vw_write_env() {              # READY(0|1) — written early (so a failed up can
     echo "# generated by lab/up — the running vipwatch lab; shell-sourceable"
     echo "VIPWATCH_LAB_PREFIX=$VW_PREFIX"
     echo "VIPWATCH_LAB_HOSTS=$VW_HOSTS"
+    echo "VIPWATCH_LAB_LAYOUT=$VW_LAYOUT"
+    echo "VIPWATCH_LAB_VIPS=${#VW_VIP_NAMES[@]}"
     echo "VIPWATCH_LAB_DIR=$VW_DIR"
     echo "VIPWATCH_LAB_NS_SW=$VW_NS_SW"
     echo "VIPWATCH_LAB_NS_WATCH=$VW_NS_WATCH"
@@ -237,16 +305,36 @@ vw_start_mysqld() {
 
 vw_mysqld_ready() { mariadb-admin --defaults-file="$(vw_host_dir "$1")/my.cnf" --connect-timeout=1 ping >/dev/null 2>&1; }
 
-_vw_mysqld_up_or_dead() {    # I DIR — ready, or gave up (then VW_MYSQLD_ABORTED=1)
-  local off=0
-  vw_mysqld_ready "$1" && return 0
-  [[ -r $2/mysqld.err.offset ]] && read -r off <"$2/mysqld.err.offset"
+# _vw_mysqld_aborted DIR — true if this start's part of DIR/mysqld.err says "[ERROR] Aborting".
+# Builtins only (it runs every 100 ms for every waiting server): skip the bytes before this start's
+# offset with read -N (LC_ALL=C: bytes, not characters), then scan the rest line by line.
+_vw_mysqld_aborted() {
+  local LC_ALL=C off=0 line
+  [[ -f $1/mysqld.err ]] || return 1
+  [[ -r $1/mysqld.err.offset ]] && read -r off <"$1/mysqld.err.offset"
   [[ $off =~ ^[0-9]+$ ]] || off=0
-  if [[ -f $2/mysqld.err ]] && tail -c +$((off + 1)) "$2/mysqld.err" | grep '\[ERROR\] Aborting' >/dev/null; then
+  {
+    ((off == 0)) || read -r -N "$off" _ || return 1
+    while IFS= read -r line; do
+      [[ $line == *'[ERROR] Aborting'* ]] && return 0
+    done
+  } <"$1/mysqld.err"
+  return 1
+}
+
+_vw_mysqld_up_or_dead() {    # I DIR — ready, or gave up (then VW_MYSQLD_ABORTED=1)
+  # no socket yet: cannot answer, so no mariadb-admin process is started for it
+  [[ -S $2/mysqld.sock ]] && vw_mysqld_ready "$1" && return 0
+  if _vw_mysqld_aborted "$2"; then
     VW_MYSQLD_ABORTED=1
     return 0
   fi
   return 1
+}
+
+_vw_mysqld_not_ready() {      # I DIR — the message when a server did not come up
+  printf 'lab/%s: mariadbd of db%d did not become ready; last lines of %s:\n' "$VW_SCRIPT" "$1" "$2/mysqld.err" >&2
+  tail -n 15 "$2/mysqld.err" >&2 2>/dev/null || true
 }
 
 # vw_wait_mysqld I TIMEOUT_MS — wait until mariadbd of db<i> answers on its socket; fail fast if it aborted.
@@ -255,10 +343,36 @@ vw_wait_mysqld() {
   d=$(vw_host_dir "$i")
   VW_MYSQLD_ABORTED=0
   if ! vw_poll "$timeout_ms" 100 _vw_mysqld_up_or_dead "$i" "$d" || ((VW_MYSQLD_ABORTED)); then
-    printf 'lab/%s: mariadbd of db%d did not become ready; last lines of %s:\n' "$VW_SCRIPT" "$i" "$d/mysqld.err" >&2
-    tail -n 15 "$d/mysqld.err" >&2 2>/dev/null || true
+    _vw_mysqld_not_ready "$i" "$d"
     return 1
   fi
+}
+
+# vw_wait_mysqlds TIMEOUT_MS I... — vw_wait_mysqld for many hosts with one poller. 40 pollers of their
+# own (each forking mariadb-admin and sleep every 100 ms) kept this 2-CPU machine busy and slowed
+# down the very servers they waited for. Fails if any server aborted or is not ready in time.
+vw_wait_mysqlds() {
+  local timeout_ms=$1 i d round max start now rc=0
+  shift
+  local -A pending=()
+  for i in "$@"; do pending[$i]=1; done
+  start=${EPOCHREALTIME//[.,]/}
+  max=$((timeout_ms / 100 + 2))
+  for ((round = 1; round <= max && ${#pending[@]} > 0; round++)); do
+    for i in "${!pending[@]}"; do
+      d=$VW_DIR/db$i
+      VW_MYSQLD_ABORTED=0
+      _vw_mysqld_up_or_dead "$i" "$d" || continue
+      unset "pending[$i]"
+      if ((VW_MYSQLD_ABORTED)); then _vw_mysqld_not_ready "$i" "$d"; rc=1; fi
+    done
+    ((${#pending[@]} > 0)) || break
+    now=${EPOCHREALTIME//[.,]/}
+    (((now - start) / 1000 < timeout_ms)) || break
+    sleep 0.1
+  done
+  for i in "${!pending[@]}"; do _vw_mysqld_not_ready "$i" "$VW_DIR/db$i"; rc=1; done
+  return "$rc"
 }
 
 vw_start_sshd() {
@@ -276,7 +390,7 @@ vw_start_sshd() {
     "$VW_SSHD_BIN" -f "$d/sshd_config" -E "$d/sshd.log" </dev/null >>"$d/sshd.out" 2>&1
 }
 
-# vw_port22_answers I — from the watchdog, connect to db<i>'s mgmt address and read the SSH banner.
+# vw_port22_answers I — from the watchdog, connect to the address sshd of db<i> listens on, read the banner.
 vw_port22_answers() {
   # shellcheck disable=SC2016  # $1/$line belong to the inner bash
   timeout 2 ip netns exec "$VW_NS_WATCH" bash -c \

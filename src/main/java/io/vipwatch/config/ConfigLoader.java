@@ -166,7 +166,7 @@ public final class ConfigLoader {
                 m.duration("interval", Duration.ofSeconds(5), MS_100, Duration.ofHours(1)),
                 m.duration("ping_timeout", Duration.ofSeconds(1), MS_100, Duration.ofSeconds(30)),
                 m.duration("l2_window", Duration.ofMillis(300), MS_100, Duration.ofSeconds(10)),
-                m.bool("event_streams", false));
+                m.bool("event_streams", true));
     }
 
     /**

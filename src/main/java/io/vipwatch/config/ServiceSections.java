@@ -54,12 +54,14 @@ final class ServiceSections {
     }
 
     static RepairSettings repairs(YamlMap m) {
-        m.rejectUnknownKeys(Set.of("dry_run", "max_concurrent", "step_timeout", "bursts"));
+        m.rejectUnknownKeys(Set.of("dry_run", "max_concurrent", "step_timeout", "guard_window", "bursts"));
         List<RepairSettings.Burst> bursts = m.has("bursts") ? bursts(m) : RepairSettings.defaultBursts();
         return new RepairSettings(
                 m.bool("dry_run", false),
                 m.integer("max_concurrent", 4, 1, 64),
                 m.duration("step_timeout", Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofMinutes(2)),
+                m.duration("guard_window", RepairSettings.DEFAULT_GUARD_WINDOW, Duration.ofMillis(50),
+                        Duration.ofSeconds(2)),
                 bursts.isEmpty() ? RepairSettings.defaultBursts() : bursts);
     }
 

@@ -8,10 +8,11 @@ import java.util.function.Function;
 /**
  * The result of one probe: a value when it answered, otherwise why not. {@link Status#TIMEOUT} and
  * {@link Status#ERROR} mean <em>unknown</em> — "SSH timed out" says nothing about whether the VIP is there — and
- * rules treat them so; they are never read as "absent".
+ * rules treat them so; they are never read as "absent". {@link Status#PENDING} is unknown too: the probe is still
+ * running and the facts are an early snapshot (the service decides what it can before the slow probes answer).
  */
 public record Observed<T>(Status status, T value, String detail, Duration elapsed) {
-    public enum Status { OK, TIMEOUT, ERROR }
+    public enum Status { OK, TIMEOUT, ERROR, PENDING }
 
     public Observed {
         Objects.requireNonNull(status, "status");
@@ -32,6 +33,11 @@ public record Observed<T>(Status status, T value, String detail, Duration elapse
 
     public static <T> Observed<T> error(String detail, Duration elapsed) {
         return new Observed<>(Status.ERROR, null, detail, elapsed);
+    }
+
+    /** Not answered yet: the facts were taken while this probe was still running. */
+    public static <T> Observed<T> pending(Duration elapsed) {
+        return new Observed<>(Status.PENDING, null, "not answered yet", elapsed);
     }
 
     public boolean known() {

@@ -133,10 +133,12 @@ public final class ProbeCycle {
                 : cluster.observers().stream().map(Optional::of).toList();
         Duration arpBudget = sshBudget().plus(l2Budget());
         CompletableFuture<Observed<PingReply>> ping = async(() -> probes.ping(vip), pingBudget(), Observed::timeout);
+        List<String> names = new ArrayList<>();
         List<CompletableFuture<ArpView>> arp = new ArrayList<>();
         List<CompletableFuture<Observed<List<String>>>> l2 = new ArrayList<>();
         for (Optional<HostConfig> vantage : vantages) {
             String name = vantage.map(HostConfig::name).orElse("local");
+            names.add(name);
             // Read the entry after our ping has (re)freshed it — or after ARP_FRESHEN, when the VIP does not answer
             // (then there is nothing to freshen, and waiting for the ping timeout would only delay the facts) — and
             // before our arping, see the class comment.
@@ -163,7 +165,8 @@ public final class ProbeCycle {
         CompletableFuture<MysqlClient.Answer> sql = within(
                 warm.handle((v, e) -> null).thenApplyAsync(v -> probes.sql(vip.address().ip()), executor),
                 sqlBudget().plus(DRIVER_WARMUP), (d, e) -> new MysqlClient.Answer(false, null, e, d, true));
-        return new VipProbe(cluster, vip, clock.instant(), System.nanoTime(), views, identities, ping, arp, l2, sql);
+        return new VipProbe(cluster, vip, clock.instant(), System.nanoTime(), views, identities, ping, names, arp, l2,
+                sql);
     }
 
     private static boolean resolved(ArpView view) {

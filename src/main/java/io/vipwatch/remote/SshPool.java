@@ -11,6 +11,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -23,9 +30,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Host keys are checked against {@code known_hosts}; with {@code strict_host_keys} (the default) an unknown or
  * changed key is refused. Only public-key authentication is offered.
+ *
+ * <p>At most {@value #PARALLEL_LOGINS} logins are in progress at once: a key exchange costs both ends tens of
+ * milliseconds of CPU, and forty of them at once on a small watchdog host all miss their {@code connect_timeout}
+ * together, where eight at a time finish in waves. A login waits for its turn at most {@code connect_timeout}.
  */
 public final class SshPool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SshPool.class);
+    /** Logins in progress at once (see the class comment). */
+    public static final int PARALLEL_LOGINS = 8;
 
     static {
         JSch.setLogger(new Slf4jLogger());
@@ -35,6 +48,7 @@ public final class SshPool implements AutoCloseable {
     private final JSch jsch = new JSch();
     private final Map<String, HostSession> sessions = new ConcurrentHashMap<>();
     private final Consumer<String> onReconnect;
+    private final Semaphore logins = new Semaphore(PARALLEL_LOGINS, true);
 
     public SshPool(SshSettings settings) throws JSchException {
         this(settings, host -> { });
@@ -151,6 +165,45 @@ public final class SshPool implements AutoCloseable {
         return stream;
     }
 
+    /**
+     * Opens the sessions of {@code hosts} that are not open yet, {@value #PARALLEL_LOGINS} logins at a time, and
+     * waits for them at most {@code limit}: the service calls it before its first cycle, so that cycle probes over
+     * warm sessions instead of forty logins racing their timeouts. Returns the problems, host by host; a host that
+     * failed here is simply tried again by its first probe.
+     */
+    public Map<String, String> open(List<HostConfig> hosts, Duration limit) {
+        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_LOGINS, r -> {
+            Thread t = new Thread(r, "vipwatch-ssh-login");
+            t.setDaemon(true);
+            return t;
+        });
+        Map<String, String> problems = new ConcurrentHashMap<>();
+        try {
+            List<Future<?>> logins = hosts.stream().<Future<?>>map(h -> pool.submit(() -> {
+                try {
+                    sessions.computeIfAbsent(h.name(), n -> new HostSession(h)).connected();
+                } catch (JSchException e) {
+                    problems.put(h.name(), describe(e, h));
+                }
+            })).toList();
+            long deadline = System.nanoTime() + limit.toNanos();
+            for (int i = 0; i < logins.size(); i++) {
+                try {
+                    logins.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    problems.putIfAbsent(hosts.get(i).name(), "no session within " + limit.toMillis() + "ms");
+                } catch (ExecutionException e) {
+                    problems.putIfAbsent(hosts.get(i).name(), String.valueOf(e.getCause()));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            pool.shutdownNow();
+        }
+        return problems;
+    }
+
     /** Number of sessions currently open (for status and metrics). */
     public int openSessions() {
         return (int) sessions.values().stream().filter(HostSession::isOpen).count();
@@ -213,7 +266,20 @@ public final class SshPool implements AutoCloseable {
             s.setServerAliveInterval(Math.max(1000, connectMs));
             s.setServerAliveCountMax(2);
             long start = System.nanoTime();
-            s.connect(connectMs);
+            try {
+                if (!logins.tryAcquire(connectMs, TimeUnit.MILLISECONDS)) {
+                    throw new JSchException("timeout: " + PARALLEL_LOGINS + " other SSH logins were in progress "
+                            + "for the whole connect_timeout");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new JSchException("interrupted while waiting to log in");
+            }
+            try {
+                s.connect(connectMs);
+            } finally {
+                logins.release();
+            }
             log.debug("{}: SSH session to {} open in {}ms", host.name(), host.ip(),
                     Duration.ofNanos(System.nanoTime() - start).toMillis());
             session = s;

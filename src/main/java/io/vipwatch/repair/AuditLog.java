@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The repair audit trail: one JSON object per line per step record, appended and flushed at once so that a crash
- * loses at most the line being written. Fields: {@code time} (ISO-8601), {@code cluster}, {@code vip},
+ * loses at most the line being written. Fields: {@code time} (ISO-8601), {@code repair_id} (the same on every line
+ * of one repair, including bursts sent after it returned), {@code cluster}, {@code vip},
  * {@code rule}, {@code plan}, {@code step}, {@code host}, {@code command}, {@code exit_code} (null when no process
  * exit code), {@code output} (at most 500 characters of stdout and stderr), {@code duration_ms}, {@code result}
  * ({@code ok}, {@code failed}, {@code refused}, {@code dry-run}, {@code skipped}), {@code detail},
@@ -30,10 +31,11 @@ public final class AuditLog implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What one line is about: the repair's context and one of its step records. */
-    public record Entry(Instant time, String cluster, String vip, String rule, String plan, boolean dryRun,
-                        StepRecord step) {
+    public record Entry(Instant time, String repairId, String cluster, String vip, String rule, String plan,
+                        boolean dryRun, StepRecord step) {
         public Entry {
             Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(repairId, "repairId");
             Objects.requireNonNull(cluster, "cluster");
             Objects.requireNonNull(vip, "vip");
             Objects.requireNonNull(rule, "rule");
@@ -83,6 +85,7 @@ public final class AuditLog implements AutoCloseable {
         StepRecord s = e.step();
         ObjectNode n = JSON.createObjectNode();
         n.put("time", e.time().toString());
+        n.put("repair_id", e.repairId());
         n.put("cluster", e.cluster());
         n.put("vip", e.vip());
         n.put("rule", e.rule());

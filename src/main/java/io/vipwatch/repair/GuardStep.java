@@ -4,6 +4,7 @@ import io.vipwatch.config.HostConfig;
 import io.vipwatch.config.InterfaceName;
 import io.vipwatch.probe.Observed;
 import io.vipwatch.remote.CommandResult;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -16,17 +17,23 @@ import java.util.regex.Pattern;
 /**
  * {@code guard-no-other-mac}: never add a VIP while another MAC answers for it (that would be split brain made by
  * vipwatch). First the probe's L2 view: unknown refuses, and any MAC there refuses unless it belongs to a holder
- * this plan removed. Then, from the target itself, duplicate address detection ({@code arping -D}): any reply
- * refuses, and so does a probe that could not run.
+ * this plan removed. A view still pending (the service acts on where the VIP is before the L2 window closed)
+ * leaves the decision to the second check. Then, from the target itself, duplicate address detection
+ * ({@code arping -D}, listening {@code repairs.guard_window}): any reply refuses, and so does a probe that could not
+ * run or did not get its request out.
  */
 final class GuardStep implements Step {
     private static final Pattern REPLY = Pattern.compile("reply from \\S+ \\[([0-9A-Fa-f:]{17})\\]",
             Pattern.CASE_INSENSITIVE);
+    private static final Pattern SENT = Pattern.compile("^Sent [1-9][0-9]* probe", Pattern.MULTILINE);
 
     @Override
     public void check(RepairRun run) throws Stop {
         run.target();
         Observed<List<String>> l2 = run.facts().l2Macs();
+        if (l2.status() == Observed.Status.PENDING) {
+            return; // arping -D from the target, on the same segment, answers the same question in run()
+        }
         if (!l2.known()) {
             throw RepairRun.refuse("whether another MAC answers ARP for the VIP is unknown (" + l2.status()
                     .name().toLowerCase(Locale.ROOT) + ": " + l2.detail() + ")");
@@ -47,8 +54,10 @@ final class GuardStep implements Step {
         HostConfig host = run.target();
         InterfaceName iface = run.linkInterface().orElse(host.iface());
         String where = host.name() + " " + iface;
+        Duration window = run.settings().guardWindow();
         Optional<CommandResult> r = run.remote(host,
-                RepairCommands.duplicateProbe(iface, run.request().vip().address().address()), run.remaining(),
+                RepairCommands.duplicateProbe(iface, run.request().vip().address().address(), window),
+                run.remaining(),
                 "would refuse if anyone answers arping -D from " + where);
         if (r.isEmpty()) {
             return;
@@ -61,13 +70,19 @@ final class GuardStep implements Step {
             throw run.refused(result, "cannot tell whether another MAC answers for the VIP: arping -D from " + where
                     + " did not run");
         }
+        if (!SENT.matcher(result.stdout()).find()) {
+            // On SIGINT arping prints "Sent N probes": without it, the window may have closed before the request
+            // left (a slow start on a loaded host), and silence would prove nothing.
+            throw run.refused(result, "cannot tell whether another MAC answers for the VIP: arping -D from " + where
+                    + " sent no request within " + window.toMillis() + "ms");
+        }
         List<String> replies = replies(result.stdout());
         if (!replies.isEmpty()) {
             throw run.refused(result, "another MAC answers for the VIP (arping -D from " + where + "): "
                     + String.join(", ", replies));
         }
         run.record(result, StepRecord.OK, "no reply to arping -D from " + where + " within "
-                + RepairCommands.GUARD_WINDOW.toMillis() + "ms");
+                + window.toMillis() + "ms");
     }
 
     /** The MAC of every "reply from" line, lower case; a reply line without a readable MAC counts as "?". */

@@ -15,8 +15,6 @@ import java.util.List;
  * reaches a command unless it parsed as one of those.
  */
 final class RepairCommands {
-    /** How long the duplicate guard listens: a LAN holder answers within milliseconds (see FIELD-NOTES). */
-    static final Duration GUARD_WINDOW = Duration.ofMillis(300);
     /** {@code arping -c 1 -A} lingers ~1 s after sending; the packet is out long before this. */
     static final Duration PACKET_WINDOW = Duration.ofMillis(200);
     /** Printed after each gratuitous packet with its exit status, so a burst's one exec reports every packet. */
@@ -35,8 +33,8 @@ final class RepairCommands {
      * the first reply, enough for a guard; {@code -w} takes whole seconds only, so {@code timeout -s INT} ends the
      * wait early and SIGINT lets arping print what it got. Exit 124 (cut short) and 1 (a reply) are normal.
      */
-    static List<String> duplicateProbe(InterfaceName iface, Inet4Address vip) {
-        return List.of("timeout", "-s", "INT", seconds(GUARD_WINDOW), "arping", "-D", "-c", "2", "-w", "1",
+    static List<String> duplicateProbe(InterfaceName iface, Inet4Address vip, Duration window) {
+        return List.of("timeout", "-s", "INT", seconds(window), "arping", "-D", "-c", "2", "-w", "1",
                 "-I", iface.value(), vip.getHostAddress());
     }
 

@@ -32,7 +32,9 @@ final class RepairRun {
     private final boolean dryRun;
     private final List<StepName> plan;
     private final Consumer<StepRecord> sink;
-    private final List<StepRecord> records = new ArrayList<>();
+    private final Afterwards afterwards;
+    /** Synchronized: bursts sent {@link Afterwards} add their records from another thread. */
+    private final List<StepRecord> records = java.util.Collections.synchronizedList(new ArrayList<>());
     private int index;
     private Instant stepStart;
     // Effects of earlier steps: real ones while running, assumed ones in the preflight pass.
@@ -41,7 +43,8 @@ final class RepairRun {
     private Optional<InterfaceName> linkInterface = Optional.empty();
 
     RepairRun(RepairRequest request, RepairSettings settings, CommandRunner runner, Clock clock, Sleeper sleeper,
-              boolean dryRun, Consumer<StepRecord> sink) {
+              Afterwards afterwards, boolean dryRun, Consumer<StepRecord> sink) {
+        this.afterwards = afterwards;
         this.request = request;
         this.settings = settings;
         this.runner = runner;
@@ -119,7 +122,14 @@ final class RepairRun {
     }
 
     List<StepRecord> records() {
-        return List.copyOf(records);
+        synchronized (records) {
+            return List.copyOf(records);
+        }
+    }
+
+    /** Where a step leaves work that runs after the repair returned. */
+    Afterwards afterwards() {
+        return afterwards;
     }
 
     /** The expected holder, which every step that acts on "the" host acts on; refuses when there is none. */
@@ -185,6 +195,18 @@ final class RepairRun {
         String why = r.detail().isEmpty() ? detail : detail + " (" + r.detail() + ")";
         record(new StepRecord(step(), r.where(), r.command(), r.exitCode(), r.stdout() + r.stderr(), r.elapsed(),
                 result, why));
+    }
+
+    /** Records a command's result for {@code step}, which need not be the current one (work done afterwards). */
+    void recordAs(String step, CommandResult r, String result, String detail) {
+        String why = r.detail().isEmpty() ? detail : detail + " (" + r.detail() + ")";
+        record(new StepRecord(step, r.where(), r.command(), r.exitCode(), r.stdout() + r.stderr(), r.elapsed(),
+                result, why));
+    }
+
+    /** Records, for {@code step}, something that ran no command. */
+    void noteAs(String step, String host, String result, String detail) {
+        record(new StepRecord(step, host, "", -1, "", Duration.ZERO, result, detail));
     }
 
     /** Records a step (or a decision) that ran no command. */

@@ -40,26 +40,33 @@ public final class Repairer {
     private final AuditLog audit;
     private final Clock clock;
     private final Sleeper sleeper;
+    private final Afterwards afterwards;
 
-    public Repairer(Config config, SshPool ssh, LocalExec local, AuditLog audit, Clock clock, Sleeper sleeper) {
-        this(config, CommandRunner.of(ssh, local), audit, clock, sleeper);
+    public Repairer(Config config, SshPool ssh, LocalExec local, AuditLog audit, Clock clock, Sleeper sleeper,
+                    Afterwards afterwards) {
+        this(config, CommandRunner.of(ssh, local), audit, clock, sleeper, afterwards);
     }
 
-    Repairer(Config config, CommandRunner runner, AuditLog audit, Clock clock, Sleeper sleeper) {
+    Repairer(Config config, CommandRunner runner, AuditLog audit, Clock clock, Sleeper sleeper,
+             Afterwards afterwards) {
         this.config = Objects.requireNonNull(config, "config");
         this.runner = Objects.requireNonNull(runner, "runner");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        this.afterwards = Objects.requireNonNull(afterwards, "afterwards");
     }
 
     /** Runs one plan for one VIP; blocking, every step bounded; never throws for remote failures. */
     public RepairOutcome repair(RepairRequest request) {
         Instant start = clock.instant();
         boolean dryRun = request.dryRun() || config.repairs().dryRun() || request.vip().dryRun();
-        RepairRun run = new RepairRun(request, config.repairs(), runner, clock, sleeper, dryRun,
-                r -> audit.append(new AuditLog.Entry(clock.instant(), request.cluster().name(), request.vip().name(),
-                        request.rule(), request.plan().name(), dryRun, r)));
+        afterwards.repairStarts(request.key());
+        // Ties a repair's lines together in the audit log, also those of bursts sent after it returned.
+        String id = java.util.UUID.randomUUID().toString().substring(0, 8);
+        RepairRun run = new RepairRun(request, config.repairs(), runner, clock, sleeper, afterwards, dryRun,
+                r -> audit.append(new AuditLog.Entry(clock.instant(), id, request.cluster().name(),
+                        request.vip().name(), request.rule(), request.plan().name(), dryRun, r)));
         List<Step> steps = request.plan().stepNames().stream().map(StepName::step).toList();
         for (int i = 0; i < steps.size(); i++) {
             run.at(i);

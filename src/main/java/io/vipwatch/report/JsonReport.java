@@ -84,6 +84,7 @@ public final class JsonReport {
         ArrayNode problems = n.putArray("problems");
         r.evaluation().problems().forEach(p -> problems.add(problem(p)));
         strings(n.putArray("undecided"), r.evaluation().undecided());
+        n.put("probed_at", f.observedAt().toString());
         n.put("elapsed_ms", f.elapsed().toMillis());
         return n;
     }

@@ -65,8 +65,8 @@ public final class RuleTracker {
     }
 
     /**
-     * Feeds part of a cycle's evaluation: only the rules {@code which} accepts. A cycle may be fed in two parts —
-     * the rules its early facts decided, then the rest — so that each rule still counts once per cycle.
+     * Feeds part of a cycle's evaluation: only the rules {@code which} accepts. A cycle may be fed in parts —
+     * the rules each snapshot of its facts decided, then the rest — so that each rule still counts once per cycle.
      */
     public List<Transition> update(Evaluation evaluation, java.util.function.Predicate<String> which) {
         Instant now = clock.instant();

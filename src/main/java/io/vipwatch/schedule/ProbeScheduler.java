@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class ProbeScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProbeScheduler.class);
     private static final String VIP_KEY = "vip";
-    private static final int MAX_THREADS = 64;
+    private static final int MAX_THREADS = 256;
     private static final java.util.concurrent.atomic.AtomicInteger GENERATION = new java.util.concurrent.atomic.AtomicInteger();
 
     private final Scheduler scheduler;

@@ -25,7 +25,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +55,8 @@ final class VipWatch {
     private volatile boolean repairing;
     private String silencedBy;
     private final AtomicBoolean cycleRequested = new AtomicBoolean();
+    /** Completed when an event asks for a new cycle: the cycle in flight stops waiting for slow probes. */
+    private volatile CompletableFuture<Void> cut = new CompletableFuture<>();
 
     VipWatch(ClusterConfig cluster, VipConfig vip, Services services, Clock clock) {
         this.cluster = cluster;
@@ -91,32 +95,38 @@ final class VipWatch {
      * asked for and has not started yet — a burst of events costs one extra cycle, not one each.
      */
     boolean requestCycle() {
+        cut.complete(null);
         return cycleRequested.compareAndSet(false, true);
     }
 
     /**
-     * One cycle in two phases. The early facts (where the VIP is: a few hundred ms) decide the location rules, and
-     * a repair they call for starts at once; the complete facts (after ping and SQL, up to their timeouts) decide
-     * the rest. Each rule is fed to the tracker once per cycle, in the phase that decided it.
+     * One cycle in three phases, on widening facts: where the VIP is (one SSH round trip), then the neighbour
+     * entries and L2 replies (the L2 window), then everything (ping and SQL, up to their timeouts). Each phase feeds
+     * the tracker the rules it decided and no earlier phase did; a problem that fires is published to the status at
+     * once, and the first repair due starts at once, so a deleted VIP is re-added after tens of milliseconds of
+     * probing, not after the slowest probe. An address event during the cycle cuts its waiting short: rules its
+     * facts could not decide stay undecided, and the next cycle starts from fresh facts at once.
      */
     void cycle() {
+        CompletableFuture<Void> cutShort = new CompletableFuture<>();
+        cut = cutShort;
         cycleRequested.set(false);
         long start = System.nanoTime();
         Optional<ActiveSilence> silence = services.suspensions().match(cluster.name(), vip.name(), clock.instant());
         noteSilence(silence);
         VipProbe probe = services.cycle().start(cluster, vip, services.sharedViews());
-        VipFacts early = probe.early();
-        Evaluation first = evaluate(early);
-        Set<String> decidedEarly = new HashSet<>();
-        services.rules().rules().forEach(r -> decidedEarly.add(r.name()));
-        decidedEarly.removeAll(first.undecided());
-        record(tracker.update(first, decidedEarly::contains));
+        Set<String> decided = new HashSet<>();
         // A silence suspends repairs: a planned switch (MHA online change) must not be "repaired" back.
-        boolean repaired = silence.isEmpty() && repairIfDue(early);
-        VipFacts facts = probe.complete();
+        boolean repaired = !silence.isEmpty();
+        for (Supplier<VipFacts> phase : List.<Supplier<VipFacts>>of(probe::located, () -> probe.early(cutShort))) {
+            VipFacts facts = phase.get();
+            decide(facts, evaluate(facts), decided, silence);
+            repaired = repaired || repairIfDue(facts);
+        }
+        VipFacts facts = probe.complete(cutShort);
         Evaluation evaluation = evaluate(facts);
-        record(tracker.update(evaluation, rule -> !decidedEarly.contains(rule)));
-        if (!repaired && silence.isEmpty()) {
+        record(tracker.update(evaluation, rule -> !decided.contains(rule)));
+        if (!repaired) {
             repairIfDue(facts);
         }
         cycles++;
@@ -127,6 +137,24 @@ final class VipWatch {
                 services.dryRun() || vip.dryRun()), clock.instant()));
         services.metrics().vipCycle(facts, ruleNames, now.problems().keySet(), silence.isPresent(),
                 Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /**
+     * Feeds the tracker the rules {@code evaluation} decided that no earlier phase did; when one fired, the status
+     * shows it now rather than at the end of the cycle (the facts in it are then an early snapshot).
+     */
+    private void decide(VipFacts facts, Evaluation evaluation, Set<String> decided,
+                        Optional<ActiveSilence> silence) {
+        Set<String> now = new HashSet<>();
+        services.rules().rules().forEach(r -> now.add(r.name()));
+        now.removeAll(evaluation.undecided());
+        now.removeAll(decided);
+        List<RuleTracker.Transition> transitions = tracker.update(evaluation, now::contains);
+        decided.addAll(now);
+        record(transitions);
+        if (transitions.stream().anyMatch(RuleTracker.Transition::fired)) {
+            status = snapshot(facts, evaluation, silence);
+        }
     }
 
     private Evaluation evaluate(VipFacts facts) {

@@ -5,6 +5,7 @@ import io.vipwatch.alert.DeliveryStats;
 import io.vipwatch.alert.Templates;
 import io.vipwatch.config.ClusterConfig;
 import io.vipwatch.config.Config;
+import io.vipwatch.config.HostConfig;
 import io.vipwatch.config.VipConfig;
 import io.vipwatch.metrics.Metrics;
 import io.vipwatch.probe.AddressEvents;
@@ -13,6 +14,7 @@ import io.vipwatch.probe.ProbeThreads;
 import io.vipwatch.remote.LocalExec;
 import io.vipwatch.remote.MysqlClient;
 import io.vipwatch.remote.SshPool;
+import io.vipwatch.repair.Afterwards;
 import io.vipwatch.repair.AuditLog;
 import io.vipwatch.repair.RepairPlans;
 import io.vipwatch.repair.Repairer;
@@ -52,6 +54,7 @@ public final class Watchdog implements AutoCloseable {
     private final SshPool ssh;
     private final ExecutorService probeThreads;
     private final AuditLog audit;
+    private final Afterwards afterwards;
     private final ProbeScheduler scheduler;
     private final Map<String, VipWatch> vips = new LinkedHashMap<>();
     private final Instant startedAt;
@@ -72,12 +75,13 @@ public final class Watchdog implements AutoCloseable {
         metrics.sshHosts(hostNames());
         this.probeThreads = ProbeThreads.forConfig(config);
         this.audit = new AuditLog(config.service().auditLog());
+        this.afterwards = Afterwards.threads(config.repairs().maxConcurrent());
         LocalExec local = new LocalExec();
         ProbeCycle cycle = new ProbeCycle(config, ssh, local, new MysqlClient(config.mysql()), probeThreads, clock);
         this.suspensions = new Suspensions(new SilenceStore(config.stateDir(), clock), config.maintenance(), clock);
         this.alerting = Alerting.of(config, rules, templates, clock, metrics);
         Services services = new Services(config, rules, plans, cycle, cycle.new HostViews(SHARED_READ_AGE),
-                new Repairer(config, ssh, local, audit, clock, Sleeper.REAL),
+                new Repairer(config, ssh, local, audit, clock, Sleeper.REAL, afterwards),
                 new Semaphore(config.repairs().maxConcurrent()), this.dryRun, suspensions, alerting, metrics);
         for (ClusterConfig cluster : config.clusters()) {
             for (VipConfig vip : cluster.vips()) {
@@ -99,10 +103,37 @@ public final class Watchdog implements AutoCloseable {
         if (alerting.isPresent()) {
             alerting.get().start();
         }
+        openSessions();
         scheduler.start();
         events.ifPresent(AddressEvents::start);
         log.info("watching {} VIP(s) from {}{}", vips.size(), config.source(), dryRun ? " (dry run: no repair "
                 + "command is executed)" : "");
+    }
+
+    /**
+     * SSH sessions to every host before the first cycle, a few logins at a time (see {@link SshPool}), bounded by
+     * {@code connect_timeout} per wave of logins and 30 s in all; hosts that fail are tried again by their probes.
+     */
+    private void openSessions() {
+        List<HostConfig> hosts = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        config.clusters().forEach(c -> c.hosts().forEach(h -> {
+            if (seen.add(h.name())) {
+                hosts.add(h);
+            }
+        }));
+        long waves = (hosts.size() + SshPool.PARALLEL_LOGINS - 1) / SshPool.PARALLEL_LOGINS;
+        Duration limit = config.ssh().connectTimeout().multipliedBy(Math.max(1, waves)).plusSeconds(1);
+        limit = limit.compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : limit;
+        long start = System.nanoTime();
+        Map<String, String> problems = ssh.open(hosts, limit);
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        if (problems.isEmpty()) {
+            log.info("SSH sessions to all {} host(s) open in {} ms", hosts.size(), ms);
+        } else {
+            log.warn("SSH sessions to {} of {} host(s) open in {} ms; not yet: {}", hosts.size() - problems.size(),
+                    hosts.size(), ms, problems);
+        }
     }
 
     public Config config() {
@@ -210,7 +241,10 @@ public final class Watchdog implements AutoCloseable {
         return ssh.openSessions();
     }
 
-    /** Stops scheduling, lets the cycles and repairs in flight finish, closes SSH sessions and the audit log. */
+    /**
+     * Stops scheduling, lets the cycles and repairs in flight finish, cancels the announce bursts still to come
+     * (audited as not sent), closes SSH sessions and the audit log.
+     */
     @Override
     public void close() {
         long start = System.nanoTime();
@@ -218,6 +252,7 @@ public final class Watchdog implements AutoCloseable {
         scheduler.close();
         alerting.ifPresent(Alerting::close);
         probeThreads.shutdownNow();
+        afterwards.close();
         ssh.close();
         try {
             audit.close();

@@ -35,7 +35,7 @@ class DryRunIT {
             String a = "timeout -s INT 0.2 arping -q -c 1 -A -I eth0 " + RW + "; echo vipwatch-rc=$?";
             assertThat(run).containsExactly(
                     "check-link db1 ",
-                    "guard-no-other-mac db1 timeout -s INT 0.3 arping -D -c 2 -w 1 -I eth0 " + RW,
+                    "guard-no-other-mac db1 timeout -s INT 0.15 arping -D -c 2 -w 1 -I eth0 " + RW,
                     "add-vip db1 ip addr add " + RW + "/25 dev eth0",
                     "announce db1 " + u + "; " + a,
                     "announce db1 " + u + "; " + a,

@@ -132,6 +132,19 @@ final class Service implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The audit lines after the first {@code mark} of repairs that started after them: the later announce bursts
+     * of an earlier repair (sent after it returned, same {@code repair_id}) are not news.
+     */
+    List<JsonNode> repairsStartedAfter(int mark) {
+        List<JsonNode> all = audit();
+        int from = Math.min(mark, all.size());
+        java.util.Set<String> earlier = new java.util.HashSet<>();
+        all.subList(0, from).forEach(a -> earlier.add(a.get("repair_id").asText()));
+        return all.subList(from, all.size()).stream()
+                .filter(a -> !earlier.contains(a.get("repair_id").asText())).toList();
+    }
+
     /** Polls {@code condition} every 100 ms until it holds or {@code limit} passes (then fails with the log). */
     void await(String what, Duration limit, Predicate<Service> condition) {
         long deadline = System.nanoTime() + limit.toNanos();

@@ -22,7 +22,7 @@ class AnnounceVerifyTest {
     @Test
     void burstsFollowTheScheduleAlternatingBothFormsAcrossBursts() {
         Harness h = new Harness(dir);
-        h.settings = new RepairSettings(false, 4, Duration.ofSeconds(5), List.of(new Burst(3, Duration.ofMillis(1100)),
+        h.settings = new RepairSettings(false, 4, Duration.ofSeconds(5), RepairSettings.DEFAULT_GUARD_WINDOW, List.of(new Burst(3, Duration.ofMillis(1100)),
                 new Burst(2, Duration.ofSeconds(2)), new Burst(1, Duration.ZERO)));
         RepairOutcome o = h.repair("reannounce", new Fixture());
         assertThat(o.result()).isEqualTo(RepairOutcome.Result.SUCCEEDED);
@@ -34,6 +34,64 @@ class AnnounceVerifyTest {
         // Each burst: the step timeout for SSH plus each packet's own 200 ms bound.
         assertThat(h.runner.timeouts).containsExactly(Duration.ofMillis(5600), Duration.ofMillis(5400),
                 Duration.ofMillis(5200));
+    }
+
+    @Test
+    void laterBurstsFollowTheVerifiedRepairAndANewRepairOfTheVipCancelsThem() throws Exception {
+        Harness h = new Harness(dir);
+        List<Duration> delays = new java.util.ArrayList<>();
+        java.util.Deque<java.util.concurrent.FutureTask<Void>> queued = new java.util.ArrayDeque<>();
+        h.afterwards = Afterwards.of((delay, task) -> {
+            delays.add(delay);
+            java.util.concurrent.FutureTask<Void> f = new java.util.concurrent.FutureTask<>(task, null);
+            queued.add(f);
+            return f;
+        });
+        RepairOutcome o = h.repair("reannounce", new Fixture());
+        // The repair is judged after the first burst: verify ran, the rest waits its turn.
+        assertThat(o.result()).isEqualTo(RepairOutcome.Result.SUCCEEDED);
+        assertThat(h.reprobes).hasSize(1);
+        assertThat(h.runner.calls).containsExactly("db1: " + packet("-U") + "; " + packet("-A"));
+        assertThat(o.steps().get(0).detail()).endsWith("; bursts 2-3 follow in the background");
+        assertThat(h.time.sleeps).isEmpty();
+        assertThat(delays).containsExactly(Duration.ofMillis(1100));
+
+        queued.poll().run();                                   // burst 2, then burst 3 is queued after 2 s
+        assertThat(h.runner.calls).hasSize(2).last().isEqualTo("db1: " + packet("-U") + "; " + packet("-A"));
+        assertThat(delays).containsExactly(Duration.ofMillis(1100), Duration.ofSeconds(2));
+
+        h.repair("reannounce", new Fixture());                 // a new repair of the VIP: burst 3 never goes out
+        assertThat(queued.poll().isCancelled()).isTrue();
+        List<String> audited = stepResultDetail(h);
+        assertThat(audited).contains("announce ok sent burst 2/3: 2 gratuitous ARP [-U, -A] from db1 eth0, then "
+                + "wait 2000ms", "announce skipped burst 3/3 not sent: a new repair of this VIP started");
+    }
+
+    @Test
+    void aLaterBurstThatFailsStopsTheTailAndSaysSo() throws Exception {
+        Harness h = new Harness(dir);
+        java.util.Deque<Runnable> queued = new java.util.ArrayDeque<>();
+        h.afterwards = Afterwards.of((delay, task) -> {
+            queued.add(task);
+            return new java.util.concurrent.CompletableFuture<>();
+        });
+        RepairOutcome o = h.repair("reannounce", new Fixture());
+        assertThat(o.result()).isEqualTo(RepairOutcome.Result.SUCCEEDED);
+        // Meanwhile the VIP left db1: arping cannot bind its address there any more.
+        h.runner.answer("db1", "arping -q", Outcome.COMPLETED, 0, "vipwatch-rc=2\nvipwatch-rc=2\n",
+                "arping: bind: Cannot assign requested address\n");
+        queued.poll().run();
+        assertThat(queued).isEmpty();
+        List<String> audited = stepResultDetail(h);
+        assertThat(audited).contains("announce failed could not send burst 2/3: 2 gratuitous ARP [-U, -A] from db1 "
+                + "eth0, then wait 2000ms", "announce skipped burst 3/3 not sent: burst 2 failed");
+    }
+
+    /** "step result detail" of every audit line so far. */
+    private static List<String> stepResultDetail(Harness h) throws java.io.IOException {
+        return h.auditLines().stream()
+                .map(a -> a.get("step").asText() + " " + a.get("result").asText() + " " + a.get("detail").asText())
+                .toList();
     }
 
     @Test

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AuditLogTest {
-    private static final Set<String> FIELDS = Set.of("time", "cluster", "vip", "rule", "plan", "step", "host",
+    private static final Set<String> FIELDS = Set.of("time", "repair_id", "cluster", "vip", "rule", "plan", "step", "host",
             "command", "exit_code", "output", "duration_ms", "result", "detail", "dry_run", "fencing_token");
 
     @TempDir
@@ -40,7 +40,12 @@ class AuditLogTest {
             assertThat(l.get("duration_ms").isIntegralNumber()).isTrue();
             assertThat(l.get("dry_run").isBoolean()).isTrue();
             assertThat(l.get("fencing_token").isNull()).isTrue();
+            assertThat(l.get("repair_id").asText()).matches("[0-9a-f]{8}").isEqualTo(lines.get(0).get("repair_id")
+                    .asText());
         }
+        h.repair("restore-vip", new Fixture().missing());
+        assertThat(h.auditLines().get(lines.size()).get("repair_id").asText())
+                .isNotEqualTo(lines.get(0).get("repair_id").asText());
         JsonNode add = lines.get(2);
         assertThat(add.get("step").asText()).isEqualTo("add-vip");
         assertThat(add.get("host").asText()).isEqualTo("db1");
@@ -100,7 +105,7 @@ class AuditLogTest {
     }
 
     private static AuditLog.Entry entry(String step, String output) {
-        return new AuditLog.Entry(Instant.EPOCH, "lab", "rw", "rule", "plan", false,
+        return new AuditLog.Entry(Instant.EPOCH, "r1", "lab", "rw", "rule", "plan", false,
                 new StepRecord(step, "db1", "cmd", 0, output, Duration.ofMillis(5), "ok", ""));
     }
 }

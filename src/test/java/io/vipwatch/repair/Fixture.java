@@ -74,7 +74,7 @@ final class Fixture {
     }
 
     static RepairSettings repairs(boolean dryRun) {
-        return new RepairSettings(dryRun, 4, Duration.ofSeconds(5), RepairSettings.defaultBursts());
+        return new RepairSettings(dryRun, 4, Duration.ofSeconds(5), RepairSettings.DEFAULT_GUARD_WINDOW, RepairSettings.defaultBursts());
     }
 
     Fixture missing() {

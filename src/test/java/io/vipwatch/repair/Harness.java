@@ -19,8 +19,11 @@ final class Harness {
     final TestTime time = new TestTime();
     final Path auditFile;
     final List<VipFacts> reprobes = new ArrayList<>();
+    private AuditLog audit;
     RepairSettings settings = Fixture.repairs(false);
     Predicate<VipFacts> problemGone = f -> true;
+    /** Later bursts run inline after the test clock's wait, unless a test sets a deferring one. */
+    Afterwards afterwards = Afterwards.inline(time);
 
     Harness(Path dir) {
         this.auditFile = dir.resolve("log").resolve("audit.jsonl");
@@ -39,8 +42,12 @@ final class Harness {
     }
 
     RepairOutcome repair(RepairPlan plan, VipFacts facts, Optional<String> expected, boolean dryRun) {
-        try (AuditLog audit = new AuditLog(auditFile)) {
-            Repairer repairer = new Repairer(Fixture.config(settings), runner, audit, time, time);
+        try {
+            if (audit == null) {
+                // Open for the harness's life: bursts sent afterwards append after the repair returned.
+                audit = new AuditLog(auditFile);
+            }
+            Repairer repairer = new Repairer(Fixture.config(settings), runner, audit, time, time, afterwards);
             return repairer.repair(new RepairRequest(Fixture.CLUSTER, Fixture.VIP, "some-rule", plan, facts,
                     expected, dryRun, () -> {
                         reprobes.add(facts);

@@ -19,7 +19,7 @@ class RepairCommandsTest {
     @Test
     void argvIsBuiltFromParsedValuesOnly() {
         assertThat(RepairCommands.linkShow(ETH0)).containsExactly("ip", "-o", "link", "show", "dev", "eth0");
-        assertThat(RepairCommands.duplicateProbe(ETH0, IP)).containsExactly("timeout", "-s", "INT", "0.3", "arping",
+        assertThat(RepairCommands.duplicateProbe(ETH0, IP, Duration.ofMillis(150))).containsExactly("timeout", "-s", "INT", "0.15", "arping",
                 "-D", "-c", "2", "-w", "1", "-I", "eth0", "198.51.100.100");
         assertThat(RepairCommands.addVip(VIP, ETH0)).containsExactly("ip", "addr", "add", "198.51.100.100/25", "dev",
                 "eth0");

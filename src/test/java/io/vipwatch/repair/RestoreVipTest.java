@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** restore-vip (vip-missing): the link check, the guard, add-vip, and every reason to refuse. */
 class RestoreVipTest {
-    static final String GUARD = "timeout -s INT 0.3 arping -D -c 2 -w 1 -I eth0 198.51.100.100";
+    static final String GUARD = "timeout -s INT 0.15 arping -D -c 2 -w 1 -I eth0 198.51.100.100";
     static final String ADD = "ip addr add 198.51.100.100/24 dev eth0";
     static final String U = "timeout -s INT 0.2 arping -q -c 1 -U -I eth0 198.51.100.100; echo vipwatch-rc=$?";
     static final String A = "timeout -s INT 0.2 arping -q -c 1 -A -I eth0 198.51.100.100; echo vipwatch-rc=$?";
@@ -93,6 +93,35 @@ class RestoreVipTest {
         RepairOutcome o = h.repair("restore-vip", new Fixture().missing());
         assertThat(o.result()).isEqualTo(RepairOutcome.Result.REFUSED);
         assertThat(o.detail()).startsWith("guard-no-other-mac: cannot tell whether another MAC answers");
+        assertThat(h.runner.calls).containsExactly("db1: " + GUARD);
+    }
+
+    @Test
+    void aGuardWhoseRequestNeverLeftRefuses() {
+        Harness h = new Harness(dir);
+        // timeout(1) cut arping short before it printed "Sent 1 probes": its silence proves nothing.
+        h.runner.answer("db1", "arping -D", Outcome.COMPLETED, 124, "ARPING 198.51.100.100 from 0.0.0.0 eth0\n", "");
+        RepairOutcome o = h.repair("restore-vip", new Fixture().missing());
+        assertThat(o.result()).isEqualTo(RepairOutcome.Result.REFUSED);
+        assertThat(o.detail()).isEqualTo("guard-no-other-mac: cannot tell whether another MAC answers for the VIP: "
+                + "arping -D from db1 eth0 sent no request within 150ms");
+        assertThat(h.runner.calls).containsExactly("db1: " + GUARD);
+    }
+
+    @Test
+    void anL2ViewStillPendingLeavesTheDecisionToArpingDFromTheTarget() {
+        Harness h = new Harness(dir);
+        Fixture early = new Fixture().missing();
+        early.l2 = Observed.pending(Duration.ofMillis(40));
+        RepairOutcome o = h.repair("restore-vip", early);
+        assertThat(o.result()).isEqualTo(RepairOutcome.Result.SUCCEEDED);
+        assertThat(h.runner.calls).startsWith("db1: " + GUARD, "db1: " + ADD);
+
+        h = new Harness(dir);
+        h.runner.answer("db1", "arping -D", Outcome.COMPLETED, 1,
+                "Unicast reply from 198.51.100.100 [02:00:00:00:00:99]  0.5ms\nSent 1 probes (1 broadcast(s))\n", "");
+        o = h.repair("restore-vip", early);
+        assertThat(o.result()).isEqualTo(RepairOutcome.Result.REFUSED);
         assertThat(h.runner.calls).containsExactly("db1: " + GUARD);
     }
 

@@ -68,8 +68,8 @@ public class Measure {
                       MTTD (first /api/status poll, every 10 ms, showing a problem for the VIP; only with --status)
                       and MTTR (first SELECT @@server_id through the VIP that returns ID while the observer's ARP
                       entry for the VIP is the holder's MAC; an attempt starts every 20 ms, each bounded).
-                  Measure scale --status URL --pid PID --vips V --size HxV --seconds S --interval-ms I
-                      Waits until all V VIPs have cycled twice, then samples the service every interval: CPU time
+                  Measure scale --status URL --pid PID --vips V --size HxV --seconds S --interval-ms I [--warmup-s W]
+                      Waits until all V VIPs have cycled twice and W more seconds (default 45), then samples the service every interval: CPU time
                       and RSS of PID, SSH sessions, and per round of VIP cycles its wall time (first probe start to
                       last probe end) and whether every cycle fit.
                   Measure report --dir DIR --md FILE --json FILE --meta 'key=value;key=value...'
@@ -392,6 +392,7 @@ public class Measure {
         final int seconds;
         final int intervalMs;
         final int vips;
+        final int warmupSeconds;
         final String size;
         final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
@@ -401,6 +402,7 @@ public class Measure {
             seconds = number(a, "seconds", 300, 5, 3600);
             intervalMs = number(a, "interval-ms", 5000, 100, 60000);
             vips = number(a, "vips", 1, 1, 1000);
+            warmupSeconds = number(a, "warmup-s", 45, 0, 600);
             size = need(a, "size", Pattern.compile("[1-9][0-9]{0,2}x[1-9][0-9]{0,3}"));
         }
 
@@ -419,9 +421,16 @@ public class Measure {
             fail("the service did not cycle all " + vips + " VIPs twice within 120 s");
         }
 
+        /** Then a steady state: the JIT compiler's first minute is not what the service costs for months. */
+        void settle() throws Exception {
+            progress("scale: every VIP has cycled twice; settling " + warmupSeconds + " s before measuring");
+            Thread.sleep(warmupSeconds * 1000L);
+        }
+
         ObjectNode run() throws Exception {
             long ticks = ticksPerSecond();
             warmUp();
+            settle();
             JsonNode first = get(http, statusUrl);
             if (first == null) {
                 fail("no status from " + statusUrl);
@@ -543,10 +552,12 @@ public class Measure {
         /** Established TCP connections to port 22 in this namespace (the service is the only SSH client here). */
         static int sshSessions() throws Exception {
             int n = 0;
-            for (String line : Files.readAllLines(Path.of("/proc/net/tcp"))) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length > 3 && f[2].endsWith(":0016") && f[3].equals("01")) {
-                    n++;
+            for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {  // Java's sockets are often IPv6
+                for (String line : Files.readAllLines(Path.of(table))) {
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length > 3 && f[2].endsWith(":0016") && f[3].equals("01")) {
+                        n++;
+                    }
                 }
             }
             return n;

@@ -74,9 +74,14 @@ public final class IpParsers {
 
     /** The neighbour entry in {@code ip neigh show to ADDR} output; empty when the kernel has none. */
     static Optional<NeighbourEntry> neighbour(String output) {
-        for (String line : output.split("\n")) {
+        return neighbour(output, null);
+    }
+
+    /** The entry for {@code ip} in a whole table ({@code ip -4 neigh show}); empty when the kernel has none. */
+    static Optional<NeighbourEntry> neighbour(String table, String ip) {
+        for (String line : table.split("\n")) {
             Matcher m = NEIGH.matcher(line.trim());
-            if (m.find()) {
+            if (m.find() && (ip == null || m.group(1).equals(ip))) {
                 String mac = m.group(3) == null ? "" : m.group(3).toLowerCase(Locale.ROOT);
                 return Optional.of(new NeighbourEntry(m.group(2), mac, m.group(4)));
             }

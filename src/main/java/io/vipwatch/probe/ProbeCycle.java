@@ -45,7 +45,7 @@ public final class ProbeCycle {
     public ProbeCycle(Config config, SshPool ssh, LocalExec local, MysqlClient mysql, ExecutorService executor,
                       Clock clock) {
         this.config = config;
-        this.probes = new Probes(config, ssh, local, mysql);
+        this.probes = new Probes(config, ssh, local, mysql, executor);
         this.executor = executor;
         this.clock = clock;
     }
@@ -142,19 +142,22 @@ public final class ProbeCycle {
             // Read the entry after our ping has (re)freshed it — or after ARP_FRESHEN, when the VIP does not answer
             // (then there is nothing to freshen, and waiting for the ping timeout would only delay the facts) — and
             // before our arping, see the class comment.
+            // (delayedExecutor with our executor: the default one starts a thread per task on a 2-core host.)
             CompletableFuture<Object> freshened = CompletableFuture.anyOf(ping, CompletableFuture.supplyAsync(
-                    () -> null, CompletableFuture.delayedExecutor(ARP_FRESHEN.toMillis(), TimeUnit.MILLISECONDS)));
-            Supplier<ArpView> read = () -> new ArpView(name, probes.neighbour(vip, vantage));
+                    () -> null, CompletableFuture.delayedExecutor(ARP_FRESHEN.toMillis(), TimeUnit.MILLISECONDS,
+                            executor)));
+            Supplier<CompletableFuture<ArpView>> read = () -> probes.neighbour(vip, vantage)
+                    .thenApply(entry -> new ArpView(name, entry));
             // A cold watchdog (the first run of `check`) may need longer than ARP_FRESHEN to spawn ping and resolve
             // the VIP: when the first read finds no MAC, but some host holds the VIP, read again once ping is done.
             // A VIP held nowhere has nothing to resolve, so its facts are not delayed.
-            CompletableFuture<ArpView> entry = freshened.thenApplyAsync(x -> read.get(), executor)
+            CompletableFuture<ArpView> entry = freshened.thenCompose(x -> read.get())
                     .thenCompose(first -> resolved(first) || ping.isDone() ? CompletableFuture.completedFuture(first)
                             : heldSomewhere(views, vip).thenCompose(held -> !held
                                     ? CompletableFuture.completedFuture(first)
-                                    : ping.handle((r, e) -> null).thenApplyAsync(x -> read.get(), executor)));
+                                    : ping.handle((r, e) -> null).thenCompose(x -> read.get())));
             arp.add(within(entry, arpBudget, (d, e) -> new ArpView(name, Observed.timeout(d, e))));
-            l2.add(within(entry.thenApplyAsync(a -> probes.l2Macs(vip, vantage), executor), arpBudget,
+            l2.add(within(entry.thenCompose(a -> probes.l2Macs(vip, vantage)), arpBudget,
                     Observed::timeout));
         }
         // The first connection of a fresh JVM spends ~0.3 s loading the driver's classes. Starting the VIP's query

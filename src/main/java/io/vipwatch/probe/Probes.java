@@ -13,7 +13,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 /**
  * The individual probes, each one blocking call with its own deadline that turns what a command printed into an
@@ -29,8 +31,11 @@ final class Probes {
     private final LocalExec local;
     private final MysqlClient mysql;
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
+    private final Map<String, NeighbourReads> neighbourReads = new ConcurrentHashMap<>();
+    private final Executor executor;
 
-    Probes(Config config, SshPool ssh, LocalExec local, MysqlClient mysql) {
+    Probes(Config config, SshPool ssh, LocalExec local, MysqlClient mysql, Executor executor) {
+        this.executor = executor;
         this.config = config;
         this.ssh = ssh;
         this.local = local;
@@ -53,6 +58,9 @@ final class Probes {
     /** One echo request. No reply is a fact (ok=false); only a ping that could not run is unknown. */
     Observed<PingReply> ping(VipConfig vip) {
         Duration wait = config.probes().pingTimeout();
+        if (IcmpEcho.AVAILABLE) {
+            return IcmpEcho.echo(vip.address().address(), wait);
+        }
         CommandResult r = local.run(Commands.ping(vip.address().address(), wait), wait.plus(EXEC_SLACK));
         return switch (r.outcome()) {
             case COMPLETED -> switch (r.exitCode()) {
@@ -64,38 +72,43 @@ final class Probes {
         };
     }
 
-    /** The neighbour entry for the VIP on the watchdog host ({@code observer} empty) or on an observer. */
-    Observed<NeighbourEntry> neighbour(VipConfig vip, Optional<HostConfig> observer) {
-        List<String> argv = Commands.neighbour(vip.address().address());
-        CommandResult r = observer.map(o -> ssh.exec(o, argv, config.ssh().commandTimeout()))
-                .orElseGet(() -> local.run(argv, config.ssh().commandTimeout()));
-        if (!r.succeeded()) {
-            return unknown(r);
-        }
-        return Observed.ok(IpParsers.neighbour(r.stdout()).orElse(ArpView.none()), r.elapsed());
+    /**
+     * The neighbour entry for the VIP on the watchdog host ({@code observer} empty) or on an observer, from a read
+     * of the vantage's whole table that starts after this call and serves the other VIPs asking alongside.
+     */
+    CompletableFuture<Observed<NeighbourEntry>> neighbour(VipConfig vip, Optional<HostConfig> observer) {
+        String vantage = observer.map(HostConfig::name).orElse("");
+        NeighbourReads reads = neighbourReads.computeIfAbsent(vantage, v -> new NeighbourReads(
+                () -> observer.map(o -> ssh.exec(o, Commands.NEIGHBOURS, config.ssh().commandTimeout()))
+                        .orElseGet(() -> local.run(Commands.NEIGHBOURS, config.ssh().commandTimeout())), executor));
+        return reads.next().thenApply(r -> r.succeeded()
+                ? Observed.ok(IpParsers.neighbour(r.stdout(), vip.address().ip()).orElse(ArpView.none()), r.elapsed())
+                : unknown(r));
     }
 
     /**
      * Every MAC that answers ARP for the VIP, from the watchdog host (on the interface its route uses) or from an
      * observer (on its configured interface). This sees holders that are not configured hosts at all.
      */
-    Observed<List<String>> l2Macs(VipConfig vip, Optional<HostConfig> observer) {
+    CompletableFuture<Observed<List<String>>> l2Macs(VipConfig vip, Optional<HostConfig> observer) {
         Duration window = config.probes().l2Window();
         Duration limit = window.plus(EXEC_SLACK).plus(EXEC_SLACK);
         if (observer.isPresent()) {
             List<String> argv = Commands.arpWhoHas(observer.get().iface(), vip.address().address(), window);
-            return arpingResult(ssh.exec(observer.get(), argv, limit));
+            return CompletableFuture.supplyAsync(() -> arpingResult(ssh.exec(observer.get(), argv, limit)), executor);
         }
-        Observed<InterfaceName> dev = localRoute(vip);
-        if (!dev.known()) {
-            return Observed.error(dev.detail(), dev.elapsed());
-        }
-        Observed<List<String>> macs = arpingResult(local.run(
-                Commands.arpWhoHas(dev.value(), vip.address().address(), window), limit));
-        if (!macs.known()) {
-            routes.remove(vip.address().ip()); // perhaps the route moved: look it up again next time
-        }
-        return macs;
+        return CompletableFuture.supplyAsync(() -> {
+            Observed<InterfaceName> dev = localRoute(vip);
+            if (!dev.known()) {
+                return Observed.error(dev.detail(), dev.elapsed());
+            }
+            Observed<List<String>> macs = arpingResult(local.run(
+                    Commands.arpWhoHas(dev.value(), vip.address().address(), window), limit));
+            if (!macs.known()) {
+                routes.remove(vip.address().ip()); // perhaps the route moved: look it up again next time
+            }
+            return macs;
+        }, executor);
     }
 
     /**

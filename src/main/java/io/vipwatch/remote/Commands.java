@@ -29,6 +29,9 @@ public final class Commands {
         return List.of("ping", "-n", "-c", "1", "-W", seconds(timeout), target.getHostAddress());
     }
 
+    /** This host's whole IPv4 neighbour (ARP) table: one read serves every VIP (see probe.NeighbourReads). */
+    public static final List<String> NEIGHBOURS = List.of("ip", "-4", "neigh", "show");
+
     /** The neighbour (ARP) entry for an address, as this host's kernel has it. */
     public static List<String> neighbour(Inet4Address target) {
         return List.of("ip", "neigh", "show", "to", target.getHostAddress());

@@ -62,6 +62,11 @@ class CommandsTest {
         assertThat(slow.elapsed()).isLessThan(Duration.ofSeconds(4));
         assertThat(slow.detail()).contains("200ms");
 
+        // A child that keeps the output pipe open dies with its parent at the deadline: the read does not hang.
+        CommandResult child = exec.run(List.of("sh", "-c", "sleep 30 & sleep 30"), Duration.ofMillis(300));
+        assertThat(child.outcome()).isEqualTo(CommandResult.Outcome.TIMEOUT);
+        assertThat(child.elapsed()).isLessThan(Duration.ofSeconds(4));
+
         CommandResult missing = exec.run(List.of("/nonexistent/vipwatch-test-binary"), Duration.ofSeconds(1));
         assertThat(missing.outcome()).isEqualTo(CommandResult.Outcome.ERROR);
         assertThat(missing.summary()).contains("/nonexistent/vipwatch-test-binary");

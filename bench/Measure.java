@@ -158,11 +158,15 @@ public class Measure {
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
     }
 
-    /** GET url as JSON, bounded; null when it did not answer. */
+    /** GET url as JSON, bounded (2 s); null when it did not answer. */
     static JsonNode get(HttpClient http, String url) {
+        return get(http, url, Duration.ofSeconds(2));
+    }
+
+    static JsonNode get(HttpClient http, String url, Duration limit) {
         try {
             HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofByteArray());
+                    .timeout(limit).build(), HttpResponse.BodyHandlers.ofByteArray());
             return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
         } catch (Exception e) {
             return null;
@@ -406,19 +410,24 @@ public class Measure {
             size = need(a, "size", Pattern.compile("[1-9][0-9]{0,2}x[1-9][0-9]{0,3}"));
         }
 
-        /** Waits (at most 120 s) until every VIP has finished two cycles: connections are up, caches warm. */
-        void warmUp() throws Exception {
-            for (int i = 0; i < 1200; i++) {
+        /**
+         * Waits (at most 120 s) until every VIP has finished two cycles: connections are up, caches warm. False
+         * when they did not: the measurement goes on and says so (an overloaded host is a result, not an error).
+         */
+        boolean warmUp() throws Exception {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            for (int i = 0; i < 1200 && System.nanoTime() < end; i++) {
                 JsonNode s = get(http, statusUrl);
                 if (s != null) {
                     Map<String, Long> c = cycles(s);
                     if (c.size() >= vips && c.values().stream().allMatch(n -> n >= 2)) {
-                        return;
+                        return true;
                     }
                 }
                 Thread.sleep(100);
             }
-            fail("the service did not cycle all " + vips + " VIPs twice within 120 s");
+            progress("scale: not every VIP cycled twice within 120 s; measuring anyway");
+            return false;
         }
 
         /** Then a steady state: the JIT compiler's first minute is not what the service costs for months. */
@@ -429,9 +438,9 @@ public class Measure {
 
         ObjectNode run() throws Exception {
             long ticks = ticksPerSecond();
-            warmUp();
+            boolean warm = warmUp();
             settle();
-            JsonNode first = get(http, statusUrl);
+            JsonNode first = get(http, statusUrl, Duration.ofSeconds(30));
             if (first == null) {
                 fail("no status from " + statusUrl);
             }
@@ -443,11 +452,13 @@ public class Measure {
             Map<String, Long> seenRound = new LinkedHashMap<>(); // round start (ms) -> wall ms, one per round
             long maxProbeMs = 0;
             int samples = seconds * 1000 / intervalMs;
-            for (int i = 0; i < samples; i++) {
+            long end = wallStart + TimeUnit.SECONDS.toNanos(seconds);
+            // Bounded by count and by time: on an overloaded host a sample can take longer than the interval.
+            for (int i = 0; i < samples && System.nanoTime() < end; i++) {
                 Thread.sleep(intervalMs);
                 maxRss = Math.max(maxRss, rssBytes());
                 maxSsh = Math.max(maxSsh, sshSessions());
-                JsonNode status = get(http, statusUrl);
+                JsonNode status = get(http, statusUrl, Duration.ofSeconds(10));
                 if (status == null) {
                     continue;
                 }
@@ -483,7 +494,10 @@ public class Measure {
             }
             double wall = (System.nanoTime() - wallStart) / 1e9;
             double cpu = cpuSeconds(ticks) - cpuStart;
-            JsonNode last = get(http, statusUrl);
+            JsonNode last = get(http, statusUrl, Duration.ofSeconds(30)); // an overloaded service answers late
+            if (last == null) {
+                fail("no status from " + statusUrl + " within 30 s at the end of the window");
+            }
             Map<String, Long> cyclesAtEnd = cycles(last);
             long vipCycles = 0;
             long fewest = Long.MAX_VALUE;
@@ -495,7 +509,7 @@ public class Measure {
             long expected = (long) Math.floor(wall * 1000 / intervalMs);
             List<Double> rounds = seenRound.values().stream().map(Long::doubleValue).toList();
             ObjectNode out = JSON.createObjectNode();
-            out.put("kind", "scale").put("size", size);
+            out.put("kind", "scale").put("size", size).put("every_vip_cycled_twice_before", warm);
             out.put("vips", cyclesAtEnd.size());
             out.put("seconds", Math.round(wall * 10) / 10.0);
             out.put("interval_ms", intervalMs);

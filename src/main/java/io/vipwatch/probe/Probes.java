@@ -18,8 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
 /**
- * The individual probes, each one blocking call with its own deadline that turns what a command printed into an
- * {@link Observed} value. {@link ProbeCycle} decides what runs concurrently.
+ * The individual probes, each a call with its own deadline that turns what a command printed into an
+ * {@link Observed} value; the neighbour entry and the L2 check come back as futures (the neighbour table is read
+ * once for the VIPs probed together). {@link ProbeCycle} decides what runs concurrently.
  */
 final class Probes {
     /** Slack on top of a command's own limit for starting the process (fork/exec, JVM scheduling). */

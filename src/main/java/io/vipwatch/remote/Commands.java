@@ -32,11 +32,6 @@ public final class Commands {
     /** This host's whole IPv4 neighbour (ARP) table: one read serves every VIP (see probe.NeighbourReads). */
     public static final List<String> NEIGHBOURS = List.of("ip", "-4", "neigh", "show");
 
-    /** The neighbour (ARP) entry for an address, as this host's kernel has it. */
-    public static List<String> neighbour(Inet4Address target) {
-        return List.of("ip", "neigh", "show", "to", target.getHostAddress());
-    }
-
     /** Which interface this host would use to reach the address. */
     public static List<String> routeTo(Inet4Address target) {
         return List.of("ip", "-o", "route", "get", target.getHostAddress());

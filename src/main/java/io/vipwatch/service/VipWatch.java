@@ -116,17 +116,18 @@ final class VipWatch {
         noteSilence(silence);
         VipProbe probe = services.cycle().start(cluster, vip, services.sharedViews());
         Set<String> decided = new HashSet<>();
-        // A silence suspends repairs: a planned switch (MHA online change) must not be "repaired" back.
-        boolean repaired = !silence.isEmpty();
+        // At most one repair per cycle, none under a silence: a planned switch (MHA online change) must not be
+        // "repaired" back.
+        boolean repairsDone = !silence.isEmpty();
         for (Supplier<VipFacts> phase : List.<Supplier<VipFacts>>of(probe::located, () -> probe.early(cutShort))) {
             VipFacts facts = phase.get();
             decide(facts, evaluate(facts), decided, silence);
-            repaired = repaired || repairIfDue(facts);
+            repairsDone = repairsDone || repairIfDue(facts);
         }
         VipFacts facts = probe.complete(cutShort);
         Evaluation evaluation = evaluate(facts);
         record(tracker.update(evaluation, rule -> !decided.contains(rule)));
-        if (!repaired) {
+        if (!repairsDone) {
             repairIfDue(facts);
         }
         cycles++;

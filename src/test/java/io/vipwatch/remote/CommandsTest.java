@@ -18,7 +18,7 @@ class CommandsTest {
         assertThat(Commands.ping(VIP, Duration.ofMillis(500)))
                 .containsExactly("ping", "-n", "-c", "1", "-W", "0.500", "198.51.100.100");
         assertThat(Commands.ping(VIP, Duration.ofSeconds(2))).contains("2");
-        assertThat(Commands.neighbour(VIP)).containsExactly("ip", "neigh", "show", "to", "198.51.100.100");
+        assertThat(Commands.NEIGHBOURS).containsExactly("ip", "-4", "neigh", "show");
         assertThat(Commands.arpWhoHas(new InterfaceName("eth0"), VIP, Duration.ofMillis(300))).containsExactly(
                 "timeout", "-s", "INT", "0.300", "arping", "-c", "2", "-w", "1", "-I", "eth0", "198.51.100.100");
     }

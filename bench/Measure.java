@@ -121,17 +121,26 @@ public class Measure {
 
     /** Runs a command to its end (at most 5 s), for faults; true if it exited 0. */
     static boolean exec(List<String> command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        int code = execCode(command, true);
+        if (code != 0) {
+            System.err.println("  " + String.join(" ", command) + ": exit " + code);
+        }
+        return code == 0;
+    }
+
+    /**
+     * Runs a command (at most 5 s) and returns its exit code, -1 when it had to be killed. Its output goes to our
+     * stderr with {@code show} (stdout is the JSON result), else nowhere.
+     */
+    static int execCode(List<String> command, boolean show) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(show
+                ? ProcessBuilder.Redirect.appendTo(new java.io.File("/dev/stderr"))
+                : ProcessBuilder.Redirect.DISCARD).start();
         if (!p.waitFor(5, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            return false;
+            return -1;
         }
-        byte[] out = p.getInputStream().readAllBytes();
-        if (p.exitValue() != 0) {
-            System.err.println("  " + String.join(" ", command) + ": exit " + p.exitValue() + ": "
-                    + new String(out).strip());
-        }
-        return p.exitValue() == 0;
+        return p.exitValue();
     }
 
     static double ms(long nanos) {
@@ -273,21 +282,11 @@ public class Measure {
                 case "second-holder" -> exec(List.of("ip", "-n", secondNs, "addr", "add", vipCidr, "dev", "eth0"))
                         // arping -c 1 lingers ~1 s after its packet left: cut it short, as lab/lib.sh vw_garp does
                         && List.of(0, 124).contains(execCode(List.of("timeout", "-s", "INT", "0.1", "ip", "netns",
-                                "exec", secondNs, "arping", "-c", "1", "-A", "-I", "eth0", vip)));
+                                "exec", secondNs, "arping", "-c", "1", "-A", "-I", "eth0", vip), false));
                 case "stale-arp" -> exec(List.of("ip", "neigh", "replace", vip, "lladdr", NOBODY_MAC, "dev", "eth0",
                         "nud", "reachable"));
                 default -> false;
             };
-        }
-
-        static int execCode(List<String> command) throws Exception {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(
-                    ProcessBuilder.Redirect.DISCARD).start();
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return -1;
-            }
-            return p.exitValue();
         }
 
         /** Healthy for settleMs in a row: no problem in the status, the right server answers, ARP is right. */

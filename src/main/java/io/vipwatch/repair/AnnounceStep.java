@@ -90,11 +90,8 @@ final class AnnounceStep implements Step {
         /** Sends burst {@code i} (in a dry run: records it); returns the command's result, or null in a dry run. */
         CommandResult send(int i) {
             Burst burst = schedule.get(i);
-            int sentBefore = schedule.subList(0, i).stream().mapToInt(Burst::packets).sum();
-            List<List<String>> packets = new ArrayList<>();
-            for (int k = 0; k < burst.packets(); k++) {
-                packets.add(RepairCommands.gratuitous(iface, vip, unsolicited(sentBefore + k)));
-            }
+            List<List<String>> packets = unsolicited(i).stream()
+                    .map(u -> RepairCommands.gratuitous(iface, vip, u)).toList();
             Duration limit = run.settings().stepTimeout()
                     .plus(RepairCommands.PACKET_WINDOW.multipliedBy(burst.packets()));
             return run.remote(host, RepairCommands.burstScript(packets), limit, "would send " + describe(i))
@@ -103,13 +100,19 @@ final class AnnounceStep implements Step {
 
         String describe(int i) {
             Burst burst = schedule.get(i);
-            int sentBefore = schedule.subList(0, i).stream().mapToInt(Burst::packets).sum();
-            List<String> forms = new ArrayList<>();
-            for (int k = 0; k < burst.packets(); k++) {
-                forms.add(unsolicited(sentBefore + k) ? "-U" : "-A");
-            }
+            List<String> forms = unsolicited(i).stream().map(u -> u ? "-U" : "-A").toList();
             return "burst " + (i + 1) + "/" + schedule.size() + ": " + burst.packets() + " gratuitous ARP " + forms
                     + " from " + host.name() + " " + iface + thenWait(burst.waitAfter());
+        }
+
+        /** For each packet of burst {@code i}: unsolicited request (-U), else reply (-A), alternating over the schedule. */
+        private List<Boolean> unsolicited(int i) {
+            int sentBefore = schedule.subList(0, i).stream().mapToInt(Burst::packets).sum();
+            List<Boolean> forms = new ArrayList<>();
+            for (int k = 0; k < schedule.get(i).packets(); k++) {
+                forms.add((sentBefore + k) % 2 == 0);
+            }
+            return forms;
         }
 
         /** Sends bursts {@code from}.. one after another, the first after {@code delay}, off the repair's thread. */
@@ -196,10 +199,6 @@ final class AnnounceStep implements Step {
                         + " " + why);
             }
         }
-    }
-
-    private static boolean unsolicited(int packetIndex) {
-        return packetIndex % 2 == 0;
     }
 
     /** Every packet's command ran: one exit status per packet, each 0 or 124 (timeout(1) ended arping's linger). */

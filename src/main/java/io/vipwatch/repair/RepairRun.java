@@ -192,9 +192,7 @@ final class RepairRun {
 
     /** Records a command's result. */
     void record(CommandResult r, String result, String detail) {
-        String why = r.detail().isEmpty() ? detail : detail + " (" + r.detail() + ")";
-        record(new StepRecord(step(), r.where(), r.command(), r.exitCode(), r.stdout() + r.stderr(), r.elapsed(),
-                result, why));
+        recordAs(step(), r, result, detail);
     }
 
     /** Records a command's result for {@code step}, which need not be the current one (work done afterwards). */

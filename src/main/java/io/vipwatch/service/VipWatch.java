@@ -146,8 +146,7 @@ final class VipWatch {
      */
     private void decide(VipFacts facts, Evaluation evaluation, Set<String> decided,
                         Optional<ActiveSilence> silence) {
-        Set<String> now = new HashSet<>();
-        services.rules().rules().forEach(r -> now.add(r.name()));
+        Set<String> now = new HashSet<>(ruleNames);
         now.removeAll(evaluation.undecided());
         now.removeAll(decided);
         List<RuleTracker.Transition> transitions = tracker.update(evaluation, now::contains);

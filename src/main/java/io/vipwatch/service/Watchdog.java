@@ -115,13 +115,7 @@ public final class Watchdog implements AutoCloseable {
      * {@code connect_timeout} per wave of logins and 30 s in all; hosts that fail are tried again by their probes.
      */
     private void openSessions() {
-        List<HostConfig> hosts = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        config.clusters().forEach(c -> c.hosts().forEach(h -> {
-            if (seen.add(h.name())) {
-                hosts.add(h);
-            }
-        }));
+        List<HostConfig> hosts = distinctHosts();
         long waves = (hosts.size() + SshPool.PARALLEL_LOGINS - 1) / SshPool.PARALLEL_LOGINS;
         Duration limit = config.ssh().connectTimeout().multipliedBy(Math.max(1, waves)).plusSeconds(1);
         limit = limit.compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : limit;
@@ -220,8 +214,15 @@ public final class Watchdog implements AutoCloseable {
     /** Every host name of every cluster. */
     public Set<String> hostNames() {
         Set<String> out = new HashSet<>();
-        config.clusters().forEach(c -> c.hosts().forEach(h -> out.add(h.name())));
+        distinctHosts().forEach(h -> out.add(h.name()));
         return out;
+    }
+
+    /** Every host of every cluster once, by name (the SSH pool keys its sessions by name). */
+    private List<HostConfig> distinctHosts() {
+        Map<String, HostConfig> byName = new LinkedHashMap<>();
+        config.clusters().forEach(c -> c.hosts().forEach(h -> byName.putIfAbsent(h.name(), h)));
+        return List.copyOf(byName.values());
     }
 
     /** Hosts whose address event stream is open (empty when event streams are off). */

@@ -2,6 +2,7 @@ package io.vipwatch.cli;
 
 import com.jcraft.jsch.JSchException;
 import io.vipwatch.config.ConfigException;
+import io.vipwatch.probe.LiveLocations;
 import io.vipwatch.probe.ProbeCycle;
 import io.vipwatch.probe.ProbeThreads;
 import io.vipwatch.probe.VipFacts;
@@ -59,9 +60,9 @@ final class CheckCommand implements Callable<Integer> {
         log.debug("config and {} rules loaded in {} ms", loaded.rules().rules().size(), (start - loadStart) / 1_000_000);
         List<CheckedVip> results = new ArrayList<>();
         ExecutorService executor = ProbeThreads.forConfig(loaded.config());
-        try (SshPool ssh = new SshPool(loaded.config().ssh())) {
-            ProbeCycle cycle = new ProbeCycle(loaded.config(), ssh, new LocalExec(),
-                    new MysqlClient(loaded.config().mysql()), executor, Clock.systemUTC());
+        try (SshPool ssh = new SshPool(loaded.config().ssh());
+             ProbeCycle cycle = new ProbeCycle(loaded.config(), ssh, new LocalExec(),
+                     new MysqlClient(loaded.config().mysql()), executor, Clock.systemUTC(), new LiveLocations(), false)) {
             for (VipFacts facts : cycle.run()) {
                 Evaluation evaluation = loaded.rules().evaluate(facts);
                 results.add(new CheckedVip(facts, evaluation));

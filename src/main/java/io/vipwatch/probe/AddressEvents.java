@@ -23,12 +23,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Event-driven detection: one {@code ip -o monitor address} stream per host over its pooled SSH session, so a VIP
- * added or deleted anywhere is noticed within milliseconds instead of at the next poll. An event only starts a
- * probe cycle of the VIPs it concerns — the cycle reads every host afresh and the rules decide, exactly as on a
- * poll — so nothing is ever repaired on the strength of an event alone, and polling stays as the safety net.
+ * added or deleted anywhere is noticed within milliseconds instead of at the next poll. An event patches the host's
+ * last read in {@link LiveLocations} and starts a probe cycle of the VIPs it concerns: the cycle shows at once what
+ * the event implies, then reads every host afresh, and only rules the fresh reads confirm may start a repair — so
+ * nothing is ever repaired on the strength of an event alone, and polling stays as the safety net.
  *
- * <p>A stream that ends is reopened with exponential backoff (0.5 s doubling to 30 s); after it is back, every VIP
- * of the cluster gets a cycle, since events during the gap were lost.
+ * <p>A stream that ends is reopened with exponential backoff (0.5 s doubling to 30 s; a stream that ran for 30 s
+ * starts again at 0.5 s, one that keeps dying right after opening does not); after it is back, every VIP of the
+ * cluster gets a cycle, since events during the gap were lost.
  */
 public final class AddressEvents implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AddressEvents.class);
@@ -36,9 +38,11 @@ public final class AddressEvents implements AutoCloseable {
     static final String COMMAND = "exec ip -o monitor address";
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /** A stream that ran this long before it ended starts its backoff afresh. */
+    private static final Duration STABLE = Duration.ofSeconds(30);
     /** {@code [Deleted ]IDX: IFACE    inet A.B.C.D/LEN ...}, possibly after a {@code [ADDR]} tag. */
     private static final Pattern EVENT = Pattern.compile(
-            "^(?:\\[[A-Z]+]\\s*)?(Deleted\\s+)?\\d+:\\s+(\\S+)\\s+inet\\s+(\\d{1,3}(?:\\.\\d{1,3}){3})/\\d{1,2}\\b.*");
+            "^(?:\\[[A-Z]+]\\s*)?(Deleted\\s+)?\\d+:\\s+(\\S+)\\s+inet\\s+(\\d{1,3}(?:\\.\\d{1,3}){3})/(\\d{1,2})\\b.*");
 
     /** What the watchdog does with an event. */
     public interface Listener {
@@ -53,11 +57,15 @@ public final class AddressEvents implements AutoCloseable {
     }
 
     /** One parsed event line. */
-    record Event(boolean added, String iface, String ip) {
+    record Event(boolean added, String iface, String ip, int prefix) {
         static Optional<Event> parse(String line) {
             Matcher m = EVENT.matcher(line.strip());
-            return m.matches() ? Optional.of(new Event(m.group(1) == null, m.group(2), m.group(3)))
-                    : Optional.empty();
+            return m.matches() ? Optional.of(new Event(m.group(1) == null, m.group(2), m.group(3),
+                    Integer.parseInt(m.group(4)))) : Optional.empty();
+        }
+
+        String cidr() {
+            return ip + "/" + prefix;
         }
     }
 
@@ -68,6 +76,7 @@ public final class AddressEvents implements AutoCloseable {
         RemoteStream stream;
         int failures;
         boolean everUp;
+        long openedNanos;
 
         HostStream(ClusterConfig cluster, HostConfig host) {
             this.cluster = cluster;
@@ -78,6 +87,7 @@ public final class AddressEvents implements AutoCloseable {
 
     private final SshPool ssh;
     private final Listener listener;
+    private final LiveLocations live;
     private final List<HostStream> streams = new ArrayList<>();
     private final ScheduledExecutorService reconnects = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "vipwatch-event-streams");
@@ -86,9 +96,10 @@ public final class AddressEvents implements AutoCloseable {
     });
     private volatile boolean closed;
 
-    public AddressEvents(List<ClusterConfig> clusters, SshPool ssh, Listener listener) {
+    public AddressEvents(List<ClusterConfig> clusters, SshPool ssh, LiveLocations live, Listener listener) {
         this.ssh = ssh;
         this.listener = listener;
+        this.live = live;
         clusters.forEach(c -> c.hosts().forEach(h -> streams.add(new HostStream(c, h))));
     }
 
@@ -116,7 +127,8 @@ public final class AddressEvents implements AutoCloseable {
             }
             boolean reconnect = s.everUp;
             s.everUp = true;
-            s.failures = 0;
+            s.openedNanos = System.nanoTime();
+            live.stream(s.cluster.name(), s.host.name(), true);
             log.info("{}: address event stream open{}", s.host.name(), reconnect ? " again" : "");
             listener.streamState(s.host.name(), true, reconnect);
             if (reconnect) {
@@ -132,6 +144,7 @@ public final class AddressEvents implements AutoCloseable {
 
     private void onLine(HostStream s, String line) {
         Event.parse(line).ifPresent(e -> {
+            live.event(s.cluster.name(), s.host.name(), e.iface(), e.cidr(), e.added());
             VipConfig vip = s.vipsByIp.get(e.ip());
             if (vip != null) {
                 log.info("{}/{}: {} {} on {} ({})", s.cluster.name(), vip.name(), e.added() ? "added" : "deleted",
@@ -145,7 +158,11 @@ public final class AddressEvents implements AutoCloseable {
         if (closed) {
             return;
         }
+        live.stream(s.cluster.name(), s.host.name(), false);
         listener.streamState(s.host.name(), false, false);
+        if (System.nanoTime() - s.openedNanos > STABLE.toNanos()) {
+            s.failures = 0; // it ran for a while: a fresh failure, not a stream that dies as soon as it opens
+        }
         retry(s, reason);
     }
 

@@ -22,8 +22,8 @@ public final class IpParsers {
     // 2: eth0@if5: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP ... link/ether 02:00:00:00:00:0b brd ...
     private static final Pattern LINK = Pattern.compile("^\\d+:\\s+([^:@\\s]+)(?:@\\S+)?:\\s+<([^>]*)>");
     private static final Pattern LINK_MAC = Pattern.compile("link/\\S+\\s+([0-9a-fA-F:]{17})\\b");
-    // 2: eth0    inet 198.51.100.100/25 scope global secondary eth0:vip\       valid_lft forever ...
-    private static final Pattern ADDR = Pattern.compile("^\\d+:\\s+([^:\\s]+)\\s+inet\\s+(\\d+\\.\\d+\\.\\d+\\.\\d+/\\d+)\\s");
+    //     inet 198.51.100.100/25 scope global secondary eth0:vip
+    private static final Pattern INET = Pattern.compile("^\\s+inet\\s+(\\d+\\.\\d+\\.\\d+\\.\\d+/\\d+)\\s");
     // 198.51.100.100 dev eth0 lladdr 02:00:00:00:00:0b REACHABLE
     private static final Pattern NEIGH = Pattern.compile("^(\\d+\\.\\d+\\.\\d+\\.\\d+)\\s+dev\\s+(\\S+)(?:\\s+lladdr\\s+([0-9a-fA-F:]{17}))?(?:\\s+router)?(?:\\s+proxy)?\\s+([A-Z_]+)");
     private static final Pattern ROUTE_DEV = Pattern.compile("\\sdev\\s+(\\S+)");
@@ -34,28 +34,54 @@ public final class IpParsers {
     private IpParsers() {
     }
 
-    /** Parses the output of {@link Commands#LINKS_AND_ADDRESSES}. */
-    static HostSnapshot linksAndAddresses(String output) {
-        int cut = output.indexOf(Commands.SECTION);
-        if (cut < 0) {
-            throw new IllegalArgumentException("output lacks the section marker of " + Commands.LINKS_AND_ADDRESSES);
-        }
-        Map<String, List<String>> addresses = new LinkedHashMap<>();
-        for (String line : output.substring(cut + Commands.SECTION.length()).split("\n")) {
-            Matcher m = ADDR.matcher(line);
-            if (m.find()) {
-                addresses.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(m.group(2));
+    /**
+     * Parses the output of {@link Commands#INTERFACES} (multi-line {@code ip addr show}): an interface's header line
+     * ({@code 2: eth0@if6: <FLAGS> ...}), then its {@code link/...} line, then one {@code inet} line per IPv4
+     * address. Refuses output without a single interface: that is not {@code ip addr show} talking.
+     */
+    static HostSnapshot interfaces(String output) {
+        Map<String, InterfaceState> interfaces = new LinkedHashMap<>();
+        String name = null;
+        String mac = "";
+        Set<String> flags = Set.of();
+        List<String> addresses = new ArrayList<>();
+        for (String line : output.split("\n")) {
+            Matcher header = LINK.matcher(line);
+            if (header.find()) {
+                if (name != null) {
+                    interfaces.put(name, state(name, mac, flags, addresses));
+                }
+                name = header.group(1);
+                flags = Set.of(header.group(2).split(","));
+                mac = "";
+                addresses = new ArrayList<>();
+                continue;
+            }
+            Matcher link = LINK_MAC.matcher(line);
+            Matcher inet = INET.matcher(line);
+            if (name != null && mac.isEmpty() && line.stripLeading().startsWith("link/") && link.find()) {
+                mac = link.group(1).toLowerCase(Locale.ROOT);
+            } else if (name != null && inet.find()) {
+                addresses.add(inet.group(1));
             }
         }
-        Map<String, InterfaceState> interfaces = new LinkedHashMap<>();
-        links(output.substring(0, cut)).forEach((name, i) -> interfaces.put(name, new InterfaceState(name, i.mac(),
-                i.adminUp(), i.carrier(), addresses.getOrDefault(name, List.of()))));
+        if (name != null) {
+            interfaces.put(name, state(name, mac, flags, addresses));
+        }
+        if (interfaces.isEmpty()) {
+            throw new IllegalArgumentException("no interface in the output of " + Commands.INTERFACES);
+        }
         return new HostSnapshot(interfaces);
     }
 
+    private static InterfaceState state(String name, String mac, Set<String> flags, List<String> addresses) {
+        boolean carrier = flags.contains("LOWER_UP") && !flags.contains("NO-CARRIER");
+        return new InterfaceState(name, mac, flags.contains("UP"), carrier, List.copyOf(addresses));
+    }
+
     /**
-     * Every interface in {@code ip -o link show} output, with MAC and link state (no addresses): for the probes,
-     * and for a repair that asks one host about one interface again.
+     * Every interface in {@code ip -o link show} output, with MAC and link state (no addresses): for a repair that
+     * asks one host about one interface again.
      */
     public static Map<String, InterfaceState> links(String output) {
         Map<String, InterfaceState> interfaces = new LinkedHashMap<>();
@@ -63,10 +89,8 @@ public final class IpParsers {
             Matcher m = LINK.matcher(line);
             if (m.find()) {
                 Matcher mac = LINK_MAC.matcher(line);
-                Set<String> f = Set.of(m.group(2).split(","));
-                boolean carrier = f.contains("LOWER_UP") && !f.contains("NO-CARRIER");
-                interfaces.put(m.group(1), new InterfaceState(m.group(1),
-                        mac.find() ? mac.group(1).toLowerCase(Locale.ROOT) : "", f.contains("UP"), carrier, List.of()));
+                interfaces.put(m.group(1), state(m.group(1), mac.find() ? mac.group(1).toLowerCase(Locale.ROOT) : "",
+                        Set.of(m.group(2).split(",")), List.of()));
             }
         }
         return interfaces;

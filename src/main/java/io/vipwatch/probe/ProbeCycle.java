@@ -32,8 +32,10 @@ import java.util.function.Supplier;
  * stuck cycle. A slow or dead host therefore costs its own
  * timeout once, in parallel, and never delays the other hosts' results.
  */
-public final class ProbeCycle {
+public final class ProbeCycle implements AutoCloseable {
     private static final Duration DRIVER_WARMUP = Duration.ofMillis(500);
+    /** How long the other probes wait for the hosts' interfaces to be read, at most. */
+    static final Duration LOCATION_HEAD_START = Duration.ofMillis(100);
     /** How long the neighbour read waits for our ping; on a LAN a reply takes well under a millisecond. */
     private static final Duration ARP_FRESHEN = Duration.ofMillis(100);
 
@@ -41,13 +43,26 @@ public final class ProbeCycle {
     private final Probes probes;
     private final ExecutorService executor;
     private final Clock clock;
+    private final LiveLocations live;
 
+    /**
+     * @param live      learns every host read (the service keeps it current with address events)
+     * @param arpSocket ask ARP through an in-process {@link ArpSocket} rather than an arping per VIP: for the
+     *                  service; a one-shot check would spend more loading JNA (~0.5 s) than it saves
+     */
     public ProbeCycle(Config config, SshPool ssh, LocalExec local, MysqlClient mysql, ExecutorService executor,
-                      Clock clock) {
+                      Clock clock, LiveLocations live, boolean arpSocket) {
         this.config = config;
-        this.probes = new Probes(config, ssh, local, mysql, executor);
+        this.live = live;
+        this.probes = new Probes(config, ssh, local, mysql, executor, arpSocket);
         this.executor = executor;
         this.clock = clock;
+    }
+
+    /** Releases what the probes hold open (the ARP sockets). */
+    @Override
+    public void close() {
+        probes.close();
     }
 
     /** Probes every VIP of every cluster once; returns one snapshot per VIP in config order. */
@@ -70,9 +85,17 @@ public final class ProbeCycle {
         return start(cluster, vip, views).complete();
     }
 
-    /** Starts every probe of one VIP; the result gives early (where the VIP is) and complete facts. */
+    /**
+     * Starts every probe of one VIP; the result gives early (where the VIP is) and complete facts. The hosts'
+     * interfaces are read first and the other probes start once they answered, or after {@link #LOCATION_HEAD_START}
+     * at most: on two cores, a handful of JDBC logins and process spawns started alongside would slow down the
+     * one read that decides (and repairs) a missing or doubled VIP, while a hung host delays the rest only briefly.
+     */
     public VipProbe start(ClusterConfig cluster, VipConfig vip, HostViews views) {
-        return startVip(cluster, vip, views.locations(cluster), views.identities(cluster));
+        Map<String, CompletableFuture<Observed<HostSnapshot>>> locations = views.locations(cluster);
+        CompletableFuture<Void> located = CompletableFuture.allOf(locations.values().toArray(CompletableFuture[]::new))
+                .completeOnTimeout(null, LOCATION_HEAD_START.toMillis(), TimeUnit.MILLISECONDS);
+        return startVip(cluster, vip, locations, located, views.identities(cluster, located));
     }
 
     /**
@@ -100,18 +123,24 @@ public final class ProbeCycle {
         Map<String, CompletableFuture<Observed<HostSnapshot>>> locations(ClusterConfig cluster) {
             Map<String, CompletableFuture<Observed<HostSnapshot>>> out = new LinkedHashMap<>();
             for (HostConfig host : cluster.hosts()) {
-                out.put(host.name(), shared(locations, cluster.name() + "/" + host.name(),
-                        () -> async(() -> probes.location(host), sshBudget(), Observed::timeout)));
+                out.put(host.name(), shared(locations, cluster.name() + "/" + host.name(), () -> {
+                    long token = live.beginRead(cluster.name(), host.name());
+                    CompletableFuture<Observed<HostSnapshot>> read =
+                            async(() -> probes.location(host), sshBudget(), Observed::timeout);
+                    return read.whenComplete((view, e) -> live.read(cluster.name(), host.name(), token,
+                            e == null ? view : Observed.error(String.valueOf(e), Duration.ZERO)));
+                }));
             }
             return out;
         }
 
-        Map<String, CompletableFuture<MysqlClient.Answer>> identities(ClusterConfig cluster) {
+        /** The hosts' MySQL identities, asked for once {@code after} completed. */
+        Map<String, CompletableFuture<MysqlClient.Answer>> identities(ClusterConfig cluster, CompletableFuture<?> after) {
             Map<String, CompletableFuture<MysqlClient.Answer>> out = new LinkedHashMap<>();
             for (HostConfig host : cluster.hosts()) {
-                out.put(host.name(), shared(identities, cluster.name() + "/" + host.name(),
-                        () -> async(() -> probes.sql(host.ip()), sqlBudget(),
-                                (d, e) -> new MysqlClient.Answer(false, null, e, d, true))));
+                out.put(host.name(), after.handle((x, e) -> null).thenCompose(x -> shared(identities,
+                        cluster.name() + "/" + host.name(), () -> async(() -> probes.sql(host.ip(), true), sqlBudget(),
+                                (d, e) -> new MysqlClient.Answer(false, null, e, d, true)))));
             }
             return out;
         }
@@ -127,12 +156,14 @@ public final class ProbeCycle {
 
     private VipProbe startVip(ClusterConfig cluster, VipConfig vip,
                              Map<String, CompletableFuture<Observed<HostSnapshot>>> views,
+                             CompletableFuture<Void> located,
                              Map<String, CompletableFuture<MysqlClient.Answer>> identities) {
         List<Optional<HostConfig>> vantages = cluster.observers().isEmpty()
                 ? List.of(Optional.empty())
                 : cluster.observers().stream().map(Optional::of).toList();
         Duration arpBudget = sshBudget().plus(l2Budget());
-        CompletableFuture<Observed<PingReply>> ping = async(() -> probes.ping(vip), pingBudget(), Observed::timeout);
+        CompletableFuture<Observed<PingReply>> ping = located.thenCompose(x -> async(() -> probes.ping(vip),
+                pingBudget(), Observed::timeout));
         List<String> names = new ArrayList<>();
         List<CompletableFuture<ArpView>> arp = new ArrayList<>();
         List<CompletableFuture<Observed<List<String>>>> l2 = new ArrayList<>();
@@ -143,9 +174,9 @@ public final class ProbeCycle {
             // (then there is nothing to freshen, and waiting for the ping timeout would only delay the facts) — and
             // before our arping, see the class comment.
             // (delayedExecutor with our executor: the default one starts a thread per task on a 2-core host.)
-            CompletableFuture<Object> freshened = CompletableFuture.anyOf(ping, CompletableFuture.supplyAsync(
-                    () -> null, CompletableFuture.delayedExecutor(ARP_FRESHEN.toMillis(), TimeUnit.MILLISECONDS,
-                            executor)));
+            CompletableFuture<Object> freshened = located.thenCompose(x -> CompletableFuture.anyOf(ping,
+                    CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(
+                            ARP_FRESHEN.toMillis(), TimeUnit.MILLISECONDS, executor))));
             Supplier<CompletableFuture<ArpView>> read = () -> probes.neighbour(vip, vantage)
                     .thenApply(entry -> new ArpView(name, entry));
             // A cold watchdog (the first run of `check`) may need longer than ARP_FRESHEN to spawn ping and resolve
@@ -166,7 +197,7 @@ public final class ProbeCycle {
         CompletableFuture<?> warm = CompletableFuture.anyOf(identities.values().toArray(CompletableFuture[]::new))
                 .completeOnTimeout(null, DRIVER_WARMUP.toMillis(), TimeUnit.MILLISECONDS);
         CompletableFuture<MysqlClient.Answer> sql = within(
-                warm.handle((v, e) -> null).thenApplyAsync(v -> probes.sql(vip.address().ip()), executor),
+                warm.handle((v, e) -> null).thenApplyAsync(v -> probes.sql(vip.address().ip(), false), executor),
                 sqlBudget().plus(DRIVER_WARMUP), (d, e) -> new MysqlClient.Answer(false, null, e, d, true));
         return new VipProbe(cluster, vip, clock.instant(), System.nanoTime(), views, identities, ping, names, arp, l2,
                 sql);

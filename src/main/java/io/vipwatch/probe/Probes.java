@@ -16,13 +16,14 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The individual probes, each a call with its own deadline that turns what a command printed into an
  * {@link Observed} value; the neighbour entry and the L2 check come back as futures (the neighbour table is read
  * once for the VIPs probed together). {@link ProbeCycle} decides what runs concurrently.
  */
-final class Probes {
+final class Probes implements AutoCloseable {
     /** Slack on top of a command's own limit for starting the process (fork/exec, JVM scheduling). */
     private static final Duration EXEC_SLACK = Duration.ofMillis(500);
     private static final Duration ROUTE_TTL = Duration.ofMinutes(1);
@@ -33,10 +34,14 @@ final class Probes {
     private final MysqlClient mysql;
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
     private final Map<String, NeighbourReads> neighbourReads = new ConcurrentHashMap<>();
+    /** The watchdog's own ARP sockets by interface; empty where none can be opened (then arping runs). */
+    private final Map<String, Opened> arpSockets = new ConcurrentHashMap<>();
+    private final boolean useArpSocket;
     private final Executor executor;
 
-    Probes(Config config, SshPool ssh, LocalExec local, MysqlClient mysql, Executor executor) {
+    Probes(Config config, SshPool ssh, LocalExec local, MysqlClient mysql, Executor executor, boolean arpSocket) {
         this.executor = executor;
+        this.useArpSocket = arpSocket;
         this.config = config;
         this.ssh = ssh;
         this.local = local;
@@ -45,12 +50,12 @@ final class Probes {
 
     /** Every interface of a host, with its addresses, MAC and link state. */
     Observed<HostSnapshot> location(HostConfig host) {
-        CommandResult r = ssh.execScript(host, Commands.LINKS_AND_ADDRESSES, config.ssh().commandTimeout());
+        CommandResult r = ssh.query(host, Commands.INTERFACES, config.ssh().commandTimeout());
         if (!r.succeeded()) {
             return unknown(r);
         }
         try {
-            return Observed.ok(IpParsers.linksAndAddresses(r.stdout()), r.elapsed());
+            return Observed.ok(IpParsers.interfaces(r.stdout()), r.elapsed());
         } catch (IllegalArgumentException e) {
             return Observed.error(host.name() + ": unexpected output of ip: " + e.getMessage(), r.elapsed());
         }
@@ -88,8 +93,9 @@ final class Probes {
     }
 
     /**
-     * Every MAC that answers ARP for the VIP, from the watchdog host (on the interface its route uses) or from an
-     * observer (on its configured interface). This sees holders that are not configured hosts at all.
+     * Every MAC that answers ARP for the VIP, from the watchdog host (on the interface its route uses, through an
+     * {@link ArpSocket}, or arping where none can be opened) or from an observer (arping on its configured
+     * interface, over SSH). This sees holders that are not configured hosts at all.
      */
     CompletableFuture<Observed<List<String>>> l2Macs(VipConfig vip, Optional<HostConfig> observer) {
         Duration window = config.probes().l2Window();
@@ -98,28 +104,77 @@ final class Probes {
             List<String> argv = Commands.arpWhoHas(observer.get().iface(), vip.address().address(), window);
             return CompletableFuture.supplyAsync(() -> arpingResult(ssh.exec(observer.get(), argv, limit)), executor);
         }
-        return CompletableFuture.supplyAsync(() -> {
-            Observed<InterfaceName> dev = localRoute(vip);
+        return CompletableFuture.supplyAsync(() -> localRoute(vip), executor).thenCompose(dev -> {
             if (!dev.known()) {
-                return Observed.error(dev.detail(), dev.elapsed());
+                return CompletableFuture.completedFuture(Observed.<List<String>>error(dev.detail(), dev.elapsed()));
             }
-            Observed<List<String>> macs = arpingResult(local.run(
-                    Commands.arpWhoHas(dev.value(), vip.address().address(), window), limit));
-            if (!macs.known()) {
-                routes.remove(vip.address().ip()); // perhaps the route moved: look it up again next time
+            Optional<ArpSocket> socket = useArpSocket ? arpSocket(dev.value()) : Optional.empty();
+            CompletableFuture<Observed<List<String>>> macs = socket.isPresent()
+                    ? askSocket(socket.get(), dev.value(), vip, window)
+                    : CompletableFuture.supplyAsync(() -> arpingResult(local.run(
+                            Commands.arpWhoHas(dev.value(), vip.address().address(), window), limit)), executor);
+            return macs.thenApply(m -> {
+                if (!m.known()) {
+                    routes.remove(vip.address().ip()); // perhaps the route moved: look it up again next time
+                }
+                return m;
+            });
+        });
+    }
+
+    private CompletableFuture<Observed<List<String>>> askSocket(ArpSocket socket, InterfaceName dev, VipConfig vip,
+                                                                Duration window) {
+        long start = System.nanoTime();
+        return socket.whoHas(vip.address().address(), window).handleAsync((macs, error) -> {
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            if (error == null) {
+                return Observed.ok(macs, elapsed);
             }
-            return macs;
+            // A send that failed (the interface was re-created, say) will fail again: open a new socket next time.
+            arpSockets.computeIfPresent(dev.value(), (name, known) -> known.socket().orElse(null) == socket ? null : known);
+            socket.close();
+            return Observed.error("ARP who-has " + vip.address().ip() + " on " + dev.value() + ": "
+                    + rootMessage(error), elapsed);
         }, executor);
     }
 
     /**
-     * The watchdog's interface towards the VIP, from {@code ip route get}, remembered for {@link #ROUTE_TTL}: the
-     * route rarely changes, and the lookup would otherwise cost a process per VIP per cycle.
+     * The ARP socket on {@code dev}, opened on first use; where none can be opened (no CAP_NET_RAW, say), the
+     * arping command is used, and opening is tried again after {@link #ROUTE_TTL}.
+     */
+    private Optional<ArpSocket> arpSocket(InterfaceName dev) {
+        long now = System.nanoTime();
+        return arpSockets.compute(dev.value(), (name, known) -> known != null
+                && (known.socket().isPresent() || now - known.openedNanos() < ROUTE_TTL.toNanos())
+                ? known : new Opened(ArpSocket.open(dev), now)).socket();
+    }
+
+    /** An ARP socket, or the lack of one, and when opening it was tried. */
+    private record Opened(Optional<ArpSocket> socket, long openedNanos) {
+    }
+
+    private static String rootMessage(Throwable t) {
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return String.valueOf(t.getMessage());
+    }
+
+    /** Closes the ARP sockets. */
+    @Override
+    public void close() {
+        arpSockets.values().forEach(o -> o.socket().ifPresent(ArpSocket::close));
+        arpSockets.clear();
+    }
+
+    /**
+     * The watchdog's interface towards the VIP, from {@code ip route get}, remembered for one to two
+     * {@link #ROUTE_TTL}s: the route rarely changes, and the lookup would otherwise cost a process per VIP per cycle.
      */
     private Observed<InterfaceName> localRoute(VipConfig vip) {
         long now = System.nanoTime();
         Route known = routes.get(vip.address().ip());
-        if (known != null && now - known.resolvedNanos() < ROUTE_TTL.toNanos()) {
+        if (known != null && now < known.expiresNanos()) {
             return Observed.ok(known.dev(), Duration.ZERO);
         }
         CommandResult route = local.run(Commands.routeTo(vip.address().address()), config.ssh().commandTimeout());
@@ -129,11 +184,13 @@ final class Probes {
                     + firstLine(route.stderr() + route.stdout() + route.detail()), route.elapsed());
         }
         InterfaceName iface = new InterfaceName(dev.get());
-        routes.put(vip.address().ip(), new Route(iface, now));
+        // Expiry spread over a second TTL, so that 200 VIPs do not look their routes up in the same second.
+        long ttl = ROUTE_TTL.toNanos();
+        routes.put(vip.address().ip(), new Route(iface, now + ttl + ThreadLocalRandom.current().nextLong(ttl)));
         return Observed.ok(iface, route.elapsed());
     }
 
-    private record Route(InterfaceName dev, long resolvedNanos) {
+    private record Route(InterfaceName dev, long expiresNanos) {
     }
 
     private static Observed<List<String>> arpingResult(CommandResult r) {
@@ -148,8 +205,8 @@ final class Probes {
     }
 
     /** {@code SELECT 1} and the server's identity, on the VIP or on a host's own address. */
-    MysqlClient.Answer sql(String ip) {
-        return mysql.ask(ip);
+    MysqlClient.Answer sql(String ip, boolean role) {
+        return mysql.ask(ip, role);
     }
 
     private static <T> Observed<T> unknown(CommandResult r) {

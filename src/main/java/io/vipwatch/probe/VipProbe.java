@@ -79,6 +79,18 @@ public final class VipProbe {
         return snapshot(false);
     }
 
+    /**
+     * Where the VIP is according to {@code views} — the hosts' interfaces as address events keep them, see
+     * {@link LiveLocations} — with every other fact pending: what an event implies, before any read confirms it.
+     */
+    public VipFacts heard(Map<String, Observed<HostSnapshot>> views) {
+        Duration now = elapsed();
+        List<ArpView> entries = vantages.stream().map(v -> new ArpView(v, Observed.pending(now))).toList();
+        return new VipFacts(cluster.name(), vip, started, now, LocationAssembler.locate(cluster, vip, views),
+                Observed.pending(now), entries, Observed.pending(now), Observed.pending(now),
+                new Roles(List.of(), false));
+    }
+
     /** Location, ARP entries and L2 replies; ping, SQL and roles only if they already answered. */
     public VipFacts early() {
         return snapshot(true);

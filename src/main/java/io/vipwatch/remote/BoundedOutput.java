@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Captures a command's output up to a limit and drops the rest, so a runaway command cannot fill the heap.
- * Thread-safe: JSch and Commons Exec write from their own threads while the caller may read.
+ * Thread-safe: JSch and the process readers write from their own threads while the caller may read.
  */
 final class BoundedOutput extends OutputStream {
     static final int DEFAULT_LIMIT = 256 * 1024;

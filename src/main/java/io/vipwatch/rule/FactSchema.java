@@ -126,8 +126,10 @@ public final class FactSchema {
                     staleOn.add(view.vantage());
                 }
             }
-            v.put("arp.stale_on", staleOn);
+            // A vantage not heard from yet (pending, timed out) could be the stale one: the list is only a fact when
+            // it is complete, or when it already names one.
             if (allKnown || !staleOn.isEmpty()) {
+                v.put("arp.stale_on", staleOn);
                 v.put("arp.ok", staleOn.isEmpty());
             }
         });

@@ -2,6 +2,7 @@ package io.vipwatch.service;
 
 import io.vipwatch.config.Config;
 import io.vipwatch.metrics.Metrics;
+import io.vipwatch.probe.LiveLocations;
 import io.vipwatch.probe.ProbeCycle;
 import io.vipwatch.repair.RepairPlans;
 import io.vipwatch.repair.Repairer;
@@ -11,10 +12,10 @@ import java.util.Optional;
 import java.util.concurrent.Semaphore;
 
 /**
- * What every VIP's cycle shares: the config, rules and plans, the probe machinery, the repair limits, the silences,
- * and alerting (empty when no channel is configured).
+ * What every VIP's cycle shares: the config, rules and plans, the probe machinery (with the hosts' interfaces as
+ * address events keep them), the repair limits, the silences, and alerting (empty when no channel is configured).
  */
 record Services(Config config, RuleSet rules, RepairPlans plans, ProbeCycle cycle, ProbeCycle.HostViews sharedViews,
-                Repairer repairer, Semaphore repairSlots, boolean dryRun, Suspensions suspensions,
+                LiveLocations live, Repairer repairer, Semaphore repairSlots, boolean dryRun, Suspensions suspensions,
                 Optional<Alerting> alerting, Metrics metrics) {
 }

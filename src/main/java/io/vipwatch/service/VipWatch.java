@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,29 +107,46 @@ final class VipWatch {
      * once, and the first repair due starts at once, so a deleted VIP is re-added after tens of milliseconds of
      * probing, not after the slowest probe. An address event during the cycle cuts its waiting short: rules its
      * facts could not decide stay undecided, and the next cycle starts from fresh facts at once.
+     *
+     * <p>A cycle an event asked for starts one step earlier, from what the events say (see {@link
+     * io.vipwatch.probe.LiveLocations}): a VIP deleted from its holder shows as missing within milliseconds of the
+     * deletion. Those verdicts are only heard, not seen: a fresh read that decides a rule otherwise overrules them,
+     * and no repair starts on a rule until fresh facts confirmed it.
      */
     void cycle() {
         CompletableFuture<Void> cutShort = new CompletableFuture<>();
         cut = cutShort;
-        cycleRequested.set(false);
+        boolean asked = cycleRequested.getAndSet(false);
         long start = System.nanoTime();
         Optional<ActiveSilence> silence = services.suspensions().match(cluster.name(), vip.name(), clock.instant());
         noteSilence(silence);
         VipProbe probe = services.cycle().start(cluster, vip, services.sharedViews());
         Set<String> decided = new HashSet<>();
+        Map<String, Boolean> heard = new HashMap<>(); // rule → verdict, decided on events alone, not yet confirmed
+        if (asked) {
+            services.live().cluster(cluster).ifPresent(views -> {
+                VipFacts facts = probe.heard(views);
+                Evaluation evaluation = evaluate(facts);
+                decide(facts, evaluation, decided, silence, " (heard from an address event; confirming)")
+                        .forEach(rule -> heard.put(rule, fires(evaluation, rule)));
+            });
+        }
         // At most one repair per cycle, none under a silence: a planned switch (MHA online change) must not be
         // "repaired" back.
         boolean repairsDone = !silence.isEmpty();
         for (Supplier<VipFacts> phase : List.<Supplier<VipFacts>>of(probe::located, () -> probe.early(cutShort))) {
             VipFacts facts = phase.get();
-            decide(facts, evaluate(facts), decided, silence);
-            repairsDone = repairsDone || repairIfDue(facts);
+            Evaluation evaluation = evaluate(facts);
+            confirm(facts, evaluation, heard, silence);
+            decide(facts, evaluation, decided, silence, "");
+            repairsDone = repairsDone || repairIfDue(facts, heard.keySet());
         }
         VipFacts facts = probe.complete(cutShort);
         Evaluation evaluation = evaluate(facts);
-        record(tracker.update(evaluation, rule -> !decided.contains(rule)));
+        confirm(facts, evaluation, heard, silence);
+        record(tracker.update(evaluation, rule -> !decided.contains(rule)), "");
         if (!repairsDone) {
-            repairIfDue(facts);
+            repairIfDue(facts, heard.keySet());
         }
         cycles++;
         VipStatus now = snapshot(facts, evaluation, silence);
@@ -141,20 +159,49 @@ final class VipWatch {
     }
 
     /**
-     * Feeds the tracker the rules {@code evaluation} decided that no earlier phase did; when one fired, the status
-     * shows it now rather than at the end of the cycle (the facts in it are then an early snapshot).
+     * Feeds the tracker the rules {@code evaluation} decided that no earlier phase did, and returns them; when one
+     * fired, the status shows it now rather than at the end of the cycle (the facts in it are then an early
+     * snapshot).
      */
-    private void decide(VipFacts facts, Evaluation evaluation, Set<String> decided,
-                        Optional<ActiveSilence> silence) {
+    private Set<String> decide(VipFacts facts, Evaluation evaluation, Set<String> decided,
+                               Optional<ActiveSilence> silence, String note) {
         Set<String> now = new HashSet<>(ruleNames);
         now.removeAll(evaluation.undecided());
         now.removeAll(decided);
         List<RuleTracker.Transition> transitions = tracker.update(evaluation, now::contains);
         decided.addAll(now);
-        record(transitions);
+        record(transitions, note);
         if (transitions.stream().anyMatch(RuleTracker.Transition::fired)) {
             status = snapshot(facts, evaluation, silence);
         }
+        return now;
+    }
+
+    /**
+     * Fresh facts that decide a rule {@code heard} holds a verdict for: the same verdict confirms it, another one
+     * overrules it (the tracker learns the fresh verdict). Either way the rule is no longer merely heard.
+     */
+    private void confirm(VipFacts facts, Evaluation evaluation, Map<String, Boolean> heard,
+                         Optional<ActiveSilence> silence) {
+        Set<String> overruled = new HashSet<>();
+        heard.entrySet().removeIf(e -> {
+            if (evaluation.undecided().contains(e.getKey())) {
+                return false;
+            }
+            if (fires(evaluation, e.getKey()) != e.getValue()) {
+                overruled.add(e.getKey());
+            }
+            return true;
+        });
+        if (!overruled.isEmpty()) {
+            List<RuleTracker.Transition> transitions = tracker.update(evaluation, overruled::contains);
+            record(transitions, " (a fresh read overruled what an address event implied)");
+            status = snapshot(facts, evaluation, silence);
+        }
+    }
+
+    private static boolean fires(Evaluation evaluation, String rule) {
+        return evaluation.problems().stream().anyMatch(p -> p.name().equals(rule));
     }
 
     private Evaluation evaluate(VipFacts facts) {
@@ -177,16 +224,17 @@ final class VipWatch {
     }
 
     /**
-     * Starts the first due repair, if any: one per cycle, so the next cycle sees what this one changed. Without a
+     * Starts the first due repair, if any, of a rule fresh facts confirmed: one per cycle, so the next cycle sees
+     * what this one changed. Without a
      * host to work on (policy {@code any} with no single holder, {@code writable} without a single master) every
      * plan would refuse: the rule only alerts, and no attempt is spent.
      */
-    private boolean repairIfDue(VipFacts facts) {
+    private boolean repairIfDue(VipFacts facts, Set<String> unconfirmed) {
         if (target(facts).isEmpty()) {
             return false;
         }
         for (Rule rule : tracker.firing()) {
-            if (tracker.mayRepair(rule)) {
+            if (!unconfirmed.contains(rule.name()) && tracker.mayRepair(rule)) {
                 repair(rule, facts);
                 return true;
             }
@@ -194,9 +242,9 @@ final class VipWatch {
         return false;
     }
 
-    private void record(List<RuleTracker.Transition> transitions) {
+    private void record(List<RuleTracker.Transition> transitions, String note) {
         for (RuleTracker.Transition t : transitions) {
-            log.info("{}: {} {}", key(), t.rule(), t.fired() ? "FIRED" : "resolved");
+            log.info("{}: {} {}{}", key(), t.rule(), t.fired() ? "FIRED" : "resolved", note);
             events.addLast(t);
             while (events.size() > EVENTS_KEPT) {
                 events.removeFirst();

@@ -9,6 +9,7 @@ import io.vipwatch.config.HostConfig;
 import io.vipwatch.config.VipConfig;
 import io.vipwatch.metrics.Metrics;
 import io.vipwatch.probe.AddressEvents;
+import io.vipwatch.probe.LiveLocations;
 import io.vipwatch.probe.ProbeCycle;
 import io.vipwatch.probe.ProbeThreads;
 import io.vipwatch.remote.LocalExec;
@@ -62,6 +63,7 @@ public final class Watchdog implements AutoCloseable {
     private final Suspensions suspensions;
     private final Optional<Alerting> alerting;
     private final Optional<AddressEvents> events;
+    private final ProbeCycle cycle;
     private final Clock clock;
 
     /** @param templates the alert templates; empty when no alert channel is configured */
@@ -77,10 +79,12 @@ public final class Watchdog implements AutoCloseable {
         this.audit = new AuditLog(config.service().auditLog());
         this.afterwards = Afterwards.threads(config.repairs().maxConcurrent());
         LocalExec local = new LocalExec();
-        ProbeCycle cycle = new ProbeCycle(config, ssh, local, new MysqlClient(config.mysql()), probeThreads, clock);
+        LiveLocations live = new LiveLocations();
+        this.cycle = new ProbeCycle(config, ssh, local, new MysqlClient(config.mysql()), probeThreads, clock, live,
+                true);
         this.suspensions = new Suspensions(new SilenceStore(config.stateDir(), clock), config.maintenance(), clock);
         this.alerting = Alerting.of(config, rules, templates, clock, metrics);
-        Services services = new Services(config, rules, plans, cycle, cycle.new HostViews(SHARED_READ_AGE),
+        Services services = new Services(config, rules, plans, cycle, cycle.new HostViews(SHARED_READ_AGE), live,
                 new Repairer(config, ssh, local, audit, clock, Sleeper.REAL, afterwards),
                 new Semaphore(config.repairs().maxConcurrent()), this.dryRun, suspensions, alerting, metrics);
         for (ClusterConfig cluster : config.clusters()) {
@@ -91,8 +95,8 @@ public final class Watchdog implements AutoCloseable {
         }
         this.scheduler = new ProbeScheduler(vips.size(), key -> vips.get(key).cycle());
         this.events = config.probes().eventStreams()
-                ? Optional.of(new AddressEvents(config.clusters(), ssh, new EventsToCycles(services.sharedViews(),
-                        metrics)))
+                ? Optional.of(new AddressEvents(config.clusters(), ssh, live,
+                        new EventsToCycles(services.sharedViews(), metrics)))
                 : Optional.empty();
         for (VipWatch w : vips.values()) {
             scheduler.add(w.key(), w.vip().interval().orElse(config.probes().interval()), w.vip().cron());
@@ -253,6 +257,7 @@ public final class Watchdog implements AutoCloseable {
         scheduler.close();
         alerting.ifPresent(Alerting::close);
         probeThreads.shutdownNow();
+        cycle.close();
         afterwards.close();
         ssh.close();
         try {

@@ -55,6 +55,37 @@ class RemoteIT {
     }
 
     @Test
+    void queriesRunInOneLongLivedShellAndAnswerAsAnExecWould() throws Exception {
+        try (SshPool pool = new SshPool(config.ssh())) {
+            CommandResult first = pool.query(host("db1"), "echo $$; cat /proc/sys/kernel/hostname", Duration.ofSeconds(3));
+            CommandResult second = pool.query(host("db1"), "echo $$; cat /proc/sys/kernel/hostname", Duration.ofSeconds(3));
+            assertThat(first.succeeded()).as(first.summary()).isTrue();
+            assertThat(first.stdout()).endsWith("\ndb1\n");
+            assertThat(second.stdout()).as("the same shell process answered both").isEqualTo(first.stdout());
+            CommandResult failed = pool.query(host("db1"), "ls /nonexistent-vipwatch", Duration.ofSeconds(3));
+            assertThat(failed.exitCode()).isEqualTo(2);
+            assertThat(failed.stderr()).contains("No such file");
+            CommandResult viaExec = pool.execScript(host("db1"), "LC_ALL=C ip addr show", Duration.ofSeconds(3));
+            assertThat(pool.query(host("db1"), "LC_ALL=C ip addr show", Duration.ofSeconds(3)).stdout())
+                    .isEqualTo(viaExec.stdout());
+        }
+    }
+
+    @Test
+    void aQueryPastItsTimeoutClosesItsShellAndTheNextQueryGetsAFreshOne() throws Exception {
+        try (SshPool pool = new SshPool(config.ssh())) {
+            CommandResult before = pool.query(host("db2"), "echo $$", Duration.ofSeconds(3));
+            CommandResult slow = pool.query(host("db2"), "sleep 5; echo late", Duration.ofMillis(300));
+            assertThat(slow.outcome()).isEqualTo(CommandResult.Outcome.TIMEOUT);
+            assertThat(slow.detail()).contains("300ms");
+            CommandResult after = pool.query(host("db2"), "echo $$", Duration.ofSeconds(3));
+            assertThat(after.succeeded()).as(after.summary()).isTrue();
+            assertThat(after.stdout()).as("a new shell, and none of the late output").isNotEqualTo(before.stdout())
+                    .doesNotContain("late");
+        }
+    }
+
+    @Test
     void exitCodesAndStderrComeBack() throws Exception {
         try (SshPool pool = new SshPool(config.ssh())) {
             CommandResult r = pool.exec(host("db3"), List.of("ls", "/nonexistent-vipwatch"), Duration.ofSeconds(3));
@@ -82,12 +113,15 @@ class RemoteIT {
     @Test
     void eachServerHasItsOwnIdentity() {
         MysqlClient client = new MysqlClient(config.mysql());
-        MysqlClient.Answer db1 = client.ask(host("db1").ip());
-        MysqlClient.Answer db2 = client.ask(host("db2").ip());
+        MysqlClient.Answer db1 = client.ask(host("db1").ip(), true);
+        MysqlClient.Answer db2 = client.ask(host("db2").ip(), true);
         assertThat(db1.ok()).as(String.valueOf(db1.error())).isTrue();
         assertThat(db1.identity()).isEqualTo("server_id=1");
+        assertThat(db1.master()).as("db1 is writable and replicates from nobody").isTrue();
         assertThat(db2.identity()).isEqualTo("server_id=2");
-        assertThat(client.ask(Lab.RW).identity()).isEqualTo(db1.identity());
+        MysqlClient.Answer viaVip = client.ask(Lab.RW, false);
+        assertThat(viaVip.identity()).isEqualTo(db1.identity());
+        assertThat(viaVip.readOnly()).as("the role is not asked through a VIP").isNull();
     }
 
     @Test
@@ -96,7 +130,7 @@ class RemoteIT {
         String wrong = "wrong-Pa55-" + System.nanoTime();
         MysqlClient client = new MysqlClient(new MysqlSettings(m.user(), new Secret(wrong, "test"), m.port(),
                 m.connectTimeout(), m.queryTimeout(), m.sslMode()));
-        MysqlClient.Answer a = client.ask(host("db1").ip());
+        MysqlClient.Answer a = client.ask(host("db1").ip(), true);
         assertThat(a.ok()).isFalse();
         assertThat(a.error()).contains("1045").doesNotContain(wrong);
     }

@@ -10,12 +10,12 @@ class AddressEventsTest {
     void additionsAndDeletionsOfIpv4AddressesAreRecognised() {
         assertThat(AddressEvents.Event.parse("2: eth0    inet 198.51.100.100/25 scope global secondary eth0\\"
                 + "       valid_lft forever preferred_lft forever"))
-                .hasValue(new AddressEvents.Event(true, "eth0", "198.51.100.100"));
+                .hasValue(new AddressEvents.Event(true, "eth0", "198.51.100.100", 25));
         assertThat(AddressEvents.Event.parse("Deleted 2: eth0    inet 198.51.100.100/25 scope global secondary eth0\\"
                 + "       valid_lft forever preferred_lft forever"))
-                .hasValue(new AddressEvents.Event(false, "eth0", "198.51.100.100"));
+                .hasValue(new AddressEvents.Event(false, "eth0", "198.51.100.100", 25));
         assertThat(AddressEvents.Event.parse("[ADDR]Deleted 7: eth2    inet 198.51.100.101/32 scope global eth2"))
-                .hasValue(new AddressEvents.Event(false, "eth2", "198.51.100.101"));
+                .hasValue(new AddressEvents.Event(false, "eth2", "198.51.100.101", 32));
     }
 
     @Test

@@ -3,7 +3,6 @@ package io.vipwatch.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vipwatch.remote.Commands;
 import org.junit.jupiter.api.Test;
 
 /** Fixtures are real output of iproute2 6.1 / iputils 20221126 (Debian 12) taken in the lab. */
@@ -14,17 +13,34 @@ class IpParsersTest {
             3: eth1@if6: <NO-CARRIER,BROADCAST,MULTICAST,UP> mtu 1500 qdisc noqueue state LOWERLAYERDOWN mode DEFAULT group default qlen 1000\\    link/ether 02:00:00:00:01:8d brd ff:ff:ff:ff:ff:ff link-netns vw-sw
             4: eth2: <BROADCAST,MULTICAST> mtu 1500 qdisc noop state DOWN mode DEFAULT group default qlen 1000\\    link/ether 02:00:00:00:02:01 brd ff:ff:ff:ff:ff:ff
             """;
-    static final String ADDRS = """
-            1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever
-            2: eth0    inet 198.51.100.11/25 scope global eth0\\       valid_lft forever preferred_lft forever
-            2: eth0    inet 198.51.100.100/25 scope global secondary eth0:vip\\       valid_lft forever preferred_lft forever
-            2: eth0    inet6 fe80::ff:fe00:b/64 scope link \\       valid_lft forever preferred_lft forever
-            3: eth1    inet 198.51.100.141/25 scope global eth1\\       valid_lft forever preferred_lft forever
+    /** {@code ip addr show}, multi-line, with a labelled secondary VIP, a link without carrier and one down. */
+    static final String INTERFACES = """
+            1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000
+                link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00
+                inet 127.0.0.1/8 scope host lo
+                   valid_lft forever preferred_lft forever
+                inet6 ::1/128 scope host\s
+                   valid_lft forever preferred_lft forever
+            2: eth0@if6: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default qlen 1000
+                link/ether 02:00:00:00:00:0b brd ff:ff:ff:ff:ff:ff link-netns vw-sw
+                inet 198.51.100.11/25 scope global eth0
+                   valid_lft forever preferred_lft forever
+                inet 198.51.100.100/25 scope global secondary eth0:vip
+                   valid_lft forever preferred_lft forever
+                inet6 fe80::ff:fe00:b/64 scope link\s
+                   valid_lft forever preferred_lft forever
+            3: eth1@if7: <NO-CARRIER,BROADCAST,MULTICAST,UP> mtu 1500 qdisc noqueue state LOWERLAYERDOWN group default qlen 1000
+                link/ether 02:00:00:00:01:8d brd ff:ff:ff:ff:ff:ff link-netns vw-sw
+                inet 198.51.100.141/25 scope global eth1
+                   valid_lft forever preferred_lft forever
+            4: eth2: <BROADCAST,MULTICAST> mtu 1500 qdisc noop state DOWN group default qlen 1000
+                link/ether 02:00:00:00:02:01 brd ff:ff:ff:ff:ff:ff
             """;
 
     @Test
     void readsInterfacesMacsLinkStateAndAddresses() {
-        HostSnapshot s = IpParsers.linksAndAddresses(LINKS + Commands.SECTION + "\n" + ADDRS);
+        HostSnapshot s = IpParsers.interfaces(INTERFACES);
+        assertThat(s.interfaces().keySet()).containsExactlyInAnyOrder("lo", "eth0", "eth1", "eth2");
         InterfaceState eth0 = s.iface("eth0").orElseThrow();
         assertThat(eth0.mac()).isEqualTo("02:00:00:00:00:0b");
         assertThat(eth0.linkUp()).isTrue();
@@ -35,20 +51,31 @@ class IpParsersTest {
         InterfaceState eth1 = s.iface("eth1").orElseThrow();
         assertThat(eth1.adminUp()).isTrue();
         assertThat(eth1.carrier()).isFalse();
-        assertThat(s.iface("eth2").orElseThrow().adminUp()).isFalse();
+        assertThat(eth1.addresses()).containsExactly("198.51.100.141/25");
+        InterfaceState eth2 = s.iface("eth2").orElseThrow();
+        assertThat(eth2.adminUp()).isFalse();
+        assertThat(eth2.mac()).isEqualTo("02:00:00:00:02:01");
+        assertThat(eth2.addresses()).isEmpty();
         assertThat(s.iface("lo").orElseThrow().linkUp()).isTrue();
     }
 
     @Test
     void anAddressIsMatchedWholeNotByPrefix() {
-        HostSnapshot s = IpParsers.linksAndAddresses(LINKS + Commands.SECTION + "\n" + ADDRS);
+        HostSnapshot s = IpParsers.interfaces(INTERFACES);
         assertThat(s.carrying("198.51.100.10")).isEmpty();
         assertThat(s.carrying("198.51.100.1")).isEmpty();
     }
 
     @Test
-    void refusesOutputWithoutTheSectionMarker() {
-        assertThatThrownBy(() -> IpParsers.linksAndAddresses(LINKS)).isInstanceOf(IllegalArgumentException.class);
+    void refusesOutputWithoutAnyInterface() {
+        assertThatThrownBy(() -> IpParsers.interfaces("Object \"addr\" is unknown, try \"ip help\".\n"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void readsLinkStateFromOneLineLinkOutput() {
+        assertThat(IpParsers.links(LINKS).get("eth1").carrier()).isFalse();
+        assertThat(IpParsers.links(LINKS).get("eth0").mac()).isEqualTo("02:00:00:00:00:0b");
     }
 
     @Test

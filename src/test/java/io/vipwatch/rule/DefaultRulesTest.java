@@ -106,6 +106,15 @@ class DefaultRulesTest {
     }
 
     @Test
+    void anArpEntryNotReadYetLeavesArpStaleUndecided() {
+        Facts f = new Facts();
+        f.arp = Observed.pending(MS);
+        Evaluation e = rules.evaluate(f.build());
+        assertThat(e.undecided()).contains("arp-stale");
+        assertThat(e.problems()).isEmpty();
+    }
+
+    @Test
     void anIncompleteArpEntryIsNotStale() {
         Facts f = new Facts();
         f.arp = Observed.ok(new NeighbourEntry("eth0", "", "INCOMPLETE"), MS);

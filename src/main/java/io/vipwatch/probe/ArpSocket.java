@@ -6,11 +6,9 @@ import java.net.Inet4Address;
 import java.net.InterfaceAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ArpSocket implements AutoCloseable {
     static final Duration MIN_WINDOW = Duration.ofMillis(50);
-    static final Duration MAX_WINDOW = Duration.ofSeconds(2);
+    static final Duration MAX_WINDOW = Duration.ofSeconds(10); // probes.l2_window allows 100ms-10s
     private static final int ETH_P_ARP = 0x0806;
     private static final byte[] BROADCAST = {-1, -1, -1, -1, -1, -1};
     /** How long a receive blocks, so the receive thread notices {@link #close()} within this time. */
@@ -48,17 +46,17 @@ final class ArpSocket implements AutoCloseable {
     private final int fd;
     private final byte[] mac;
     private final String macText;
-    private final List<Source> sources;
+    private final List<ArpPacket.Source> sources;
     private final Calls calls = new Calls();
     private final Object fdLock = new Object();   // sends, and the release of fd, never overlap
     private volatile boolean closed;              // written under fdLock
 
-    private ArpSocket(InterfaceName iface, int ifindex, int fd, byte[] mac, List<Source> sources) {
+    private ArpSocket(InterfaceName iface, int ifindex, int fd, byte[] mac, List<ArpPacket.Source> sources) {
         this.iface = iface;
         this.ifindex = ifindex;
         this.fd = fd;
         this.mac = mac.clone();
-        this.macText = Arp.MAC.formatHex(mac);
+        this.macText = ArpPacket.MAC.formatHex(mac);
         this.sources = List.copyOf(sources);
     }
 
@@ -79,10 +77,10 @@ final class ArpSocket implements AutoCloseable {
             if (mac == null || mac.length != 6) {
                 return unavailable(iface, "no Ethernet MAC address", "");
             }
-            List<Source> sources = new ArrayList<>();
+            List<ArpPacket.Source> sources = new ArrayList<>();
             for (InterfaceAddress a : nic.getInterfaceAddresses()) {
                 if (a.getAddress() instanceof Inet4Address v4) {
-                    sources.add(new Source(v4, a.getNetworkPrefixLength()));
+                    sources.add(new ArpPacket.Source(v4, a.getNetworkPrefixLength()));
                 }
             }
             if (sources.isEmpty()) {
@@ -103,19 +101,19 @@ final class ArpSocket implements AutoCloseable {
 
     /**
      * Broadcasts one ARP request "who has {@code target}" and completes with every distinct sender MAC (lower case,
-     * in order of first reply) of the replies for {@code target} that arrive within {@code window} (50ms-2s), or
+     * in order of first reply) of the replies for {@code target} that arrive within {@code window} (50ms-10s), or
      * early, once two MACs answered: that already proves a duplicate. Completes exceptionally with an
      * {@link IOException} when the request cannot be sent or the socket is closed during the window. The future
      * completes on the receive thread or the shared timer thread: chain only quick work, or use the async methods.
      */
     CompletableFuture<List<String>> whoHas(Inet4Address target, Duration window) {
         if (window.compareTo(MIN_WINDOW) < 0 || window.compareTo(MAX_WINDOW) > 0) {
-            throw new IllegalArgumentException("window must be 50ms..2000ms, found " + window.toMillis() + "ms");
+            throw new IllegalArgumentException("window must be 50ms..10000ms, found " + window.toMillis() + "ms");
         }
         Call call = new Call(iface.value(), target, window);
         calls.track(call);  // before the request goes out, so that no reply can come too early
         try {
-            send(Arp.request(mac, Source.pick(sources, target), target));
+            send(ArpPacket.request(mac, ArpPacket.Source.pick(sources, target), target));
         } catch (IOException e) {
             String what = "ARP who-has " + target.getHostAddress() + " on " + iface;
             call.result.completeExceptionally(new IOException(what + ": " + e.getMessage(), e));
@@ -159,7 +157,7 @@ final class ArpSocket implements AutoCloseable {
             while (!closed) {
                 int length = PacketSockets.receive(fd, frame, ifindex);
                 // the socket sees this host's outgoing frames too: a reply from our MAC answered someone else
-                Arp.reply(frame, length).filter(r -> !r.senderMac().equals(macText)).ifPresent(calls::deliver);
+                ArpPacket.reply(frame, length).filter(r -> !r.senderMac().equals(macText)).ifPresent(calls::deliver);
             }
         } catch (IOException | RuntimeException e) {
             LOG.warn("ARP socket on {} fails and is closed: {}", iface, e.toString());
@@ -189,64 +187,6 @@ final class ArpSocket implements AutoCloseable {
         return timer;
     }
 
-    /** An IPv4 address of the interface with its prefix length, a candidate sender address for requests. */
-    record Source(Inet4Address address, int prefixLength) {
-        /**
-         * The address on the target's subnet, else the first: a sender address from another subnet can fail the
-         * holder's reverse-path check, and then it stays silent.
-         */
-        static Inet4Address pick(List<Source> sources, Inet4Address target) {
-            for (Source s : sources) {
-                int mask = s.prefixLength == 0 ? 0 : -1 << (32 - s.prefixLength);
-                if (((Arp.toInt(s.address) ^ Arp.toInt(target)) & mask) == 0) {
-                    return s.address;
-                }
-            }
-            return sources.get(0).address;
-        }
-    }
-
-    /** A reply's sender: IPv4 address (as an int, network order) and MAC. */
-    record Reply(int senderIp, String senderMac) {
-    }
-
-    /** The 28-byte ARP payload for Ethernet and IPv4 (RFC 826), without the Ethernet header. */
-    static final class Arp {
-        static final HexFormat MAC = HexFormat.ofDelimiter(":");
-        static final int LENGTH = 28;
-        private static final short ETHERNET = 1;
-        private static final short IPV4 = 0x0800;
-        private static final short REQUEST = 1;
-        private static final short REPLY = 2;
-
-        private Arp() {
-        }
-
-        /** A request; the target MAC is zero, as the kernel sends it. */
-        static byte[] request(byte[] senderMac, Inet4Address senderIp, Inet4Address target) {
-            return ByteBuffer.allocate(LENGTH).putShort(ETHERNET).putShort(IPV4).put((byte) 6).put((byte) 4)
-                    .putShort(REQUEST).put(senderMac).put(senderIp.getAddress()).put(new byte[6])
-                    .put(target.getAddress()).array();
-        }
-
-        /** The sender of a reply; empty for requests, other hardware or protocol types, and short frames. */
-        static Optional<Reply> reply(byte[] frame, int length) {
-            if (length < LENGTH) {
-                return Optional.empty();
-            }
-            ByteBuffer b = ByteBuffer.wrap(frame, 0, length);
-            if (b.getShort() != ETHERNET || b.getShort() != IPV4 || b.get() != 6 || b.get() != 4
-                    || b.getShort() != REPLY) {
-                return Optional.empty();
-            }
-            return Optional.of(new Reply(b.getInt(14), MAC.formatHex(frame, 8, 14)));
-        }
-
-        static int toInt(Inet4Address a) {
-            return ByteBuffer.wrap(a.getAddress()).getInt();
-        }
-    }
-
     /** One whoHas in its window: the MACs seen so far and the future they complete. */
     static final class Call {
         final CompletableFuture<List<String>> result = new CompletableFuture<>();
@@ -260,7 +200,7 @@ final class ArpSocket implements AutoCloseable {
         Call(String iface, Inet4Address target, Duration window) {
             this.iface = iface;
             this.targetAddress = target;
-            this.target = Arp.toInt(target);
+            this.target = ArpPacket.toInt(target);
             this.window = window;
         }
 
@@ -313,7 +253,7 @@ final class ArpSocket implements AutoCloseable {
         }
 
         /** Completing a future runs its dependents: never while holding the lock. */
-        void deliver(Reply reply) {
+        void deliver(ArpPacket.Reply reply) {
             List<Call> waiting;
             synchronized (byTarget) {
                 waiting = List.copyOf(byTarget.getOrDefault(reply.senderIp(), List.of()));

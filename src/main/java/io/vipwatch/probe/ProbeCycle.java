@@ -22,9 +22,10 @@ import java.util.function.Supplier;
 /**
  * One probe cycle over every VIP of the config.
  *
- * <p>Design: everything that can run at once does. Per host, one SSH round trip reads all interfaces and serves
- * every VIP of the cluster; a host's MySQL identity is learned on its own address. Per VIP, three chains run side
- * by side: ping → neighbour entry → L2 ARP replies (in that order: ping creates or refreshes the entry a client
+ * <p>Design: everything that can run at once does, once the hosts' interfaces are read (that read decides a
+ * missing or doubled VIP, so it goes first; see {@link #start}). Per host, one SSH round trip reads all interfaces
+ * and serves every VIP of the cluster; a host's MySQL identity is learned on its own address. Per VIP, three chains
+ * run side by side: ping → neighbour entry → L2 ARP replies (in that order: ping creates or refreshes the entry a client
  * would use, and the ARP replies our own arping draws could refresh a wrong entry before we have read it; the
  * entry waits for the ping only briefly, so a VIP that does not answer costs no ping timeout), and
  * {@code SELECT 1} through the VIP. Every call has its

@@ -225,9 +225,8 @@ final class VipWatch {
 
     /**
      * Starts the first due repair, if any, of a rule fresh facts confirmed: one per cycle, so the next cycle sees
-     * what this one changed. Without a
-     * host to work on (policy {@code any} with no single holder, {@code writable} without a single master) every
-     * plan would refuse: the rule only alerts, and no attempt is spent.
+     * what this one changed. Without a host to work on (policy {@code any} with no single holder, {@code writable}
+     * without a single master) every plan would refuse: the rule only alerts, and no attempt is spent.
      */
     private boolean repairIfDue(VipFacts facts, Set<String> unconfirmed) {
         if (target(facts).isEmpty()) {

@@ -3,11 +3,10 @@ package io.vipwatch.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vipwatch.probe.ArpSocket.Arp;
 import io.vipwatch.probe.ArpSocket.Call;
 import io.vipwatch.probe.ArpSocket.Calls;
-import io.vipwatch.probe.ArpSocket.Reply;
-import io.vipwatch.probe.ArpSocket.Source;
+import io.vipwatch.probe.ArpPacket.Reply;
+import io.vipwatch.probe.ArpPacket.Source;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -30,7 +29,7 @@ class ArpSocketTest {
 
     @Test
     void aRequestIsEthernetIpv4WhoHasWithAZeroTargetMac() {
-        byte[] request = Arp.request(HEX.parseHex("02000000000a"), ip("198.51.100.10"), VIP);
+        byte[] request = ArpPacket.request(HEX.parseHex("02000000000a"), ip("198.51.100.10"), VIP);
         assertThat(HEX.formatHex(request)).isEqualTo("0001" + "0800" + "06" + "04" + "0001"
                 + "02000000000a" + "c633640a" + "000000000000" + "c6336464");
     }
@@ -38,30 +37,30 @@ class ArpSocketTest {
     @Test
     void aReplyGivesItsSenderInLowerCase() {
         byte[] frame = reply("02AB00000B0C", "c6336464");
-        assertThat(Arp.reply(frame, Arp.LENGTH)).contains(new Reply(0xc6336464, "02:ab:00:00:0b:0c"));
+        assertThat(ArpPacket.reply(frame, ArpPacket.LENGTH)).contains(new Reply(0xc6336464, "02:ab:00:00:0b:0c"));
     }
 
     @Test
     void aReplyPaddedToTheEthernetMinimumStillCounts() {
         byte[] padded = new byte[46];  // 60-byte minimum frame less the 14-byte header
-        System.arraycopy(reply("02000000000b", "c6336464"), 0, padded, 0, Arp.LENGTH);
-        assertThat(Arp.reply(padded, padded.length)).contains(new Reply(0xc6336464, MAC1));
+        System.arraycopy(reply("02000000000b", "c6336464"), 0, padded, 0, ArpPacket.LENGTH);
+        assertThat(ArpPacket.reply(padded, padded.length)).contains(new Reply(0xc6336464, MAC1));
     }
 
     @Test
     void requestsOtherTypesAndShortFramesAreIgnored() {
-        byte[] request = Arp.request(HEX.parseHex("02000000000b"), VIP, OTHER);
-        assertThat(Arp.reply(request, request.length)).isEmpty();
+        byte[] request = ArpPacket.request(HEX.parseHex("02000000000b"), VIP, OTHER);
+        assertThat(ArpPacket.reply(request, request.length)).isEmpty();
         byte[] good = reply("02000000000b", "c6336464");
-        assertThat(Arp.reply(good, Arp.LENGTH - 1)).isEmpty();
-        assertThat(Arp.reply(good, -1)).as("a receive that timed out").isEmpty();
+        assertThat(ArpPacket.reply(good, ArpPacket.LENGTH - 1)).isEmpty();
+        assertThat(ArpPacket.reply(good, -1)).as("a receive that timed out").isEmpty();
         byte[] ipv6 = good.clone();
         ipv6[2] = (byte) 0x86;
         ipv6[3] = (byte) 0xdd;
-        assertThat(Arp.reply(ipv6, ipv6.length)).isEmpty();
+        assertThat(ArpPacket.reply(ipv6, ipv6.length)).isEmpty();
         byte[] longMac = good.clone();
         longMac[4] = 8;
-        assertThat(Arp.reply(longMac, longMac.length)).isEmpty();
+        assertThat(ArpPacket.reply(longMac, longMac.length)).isEmpty();
     }
 
     @Test
@@ -111,9 +110,9 @@ class ArpSocketTest {
         Call vip1 = track(calls, new Call("eth0", VIP, WINDOW));
         Call vip2 = track(calls, new Call("eth0", VIP, WINDOW));
         Call other = track(calls, new Call("eth0", OTHER, WINDOW));
-        calls.deliver(new Reply(Arp.toInt(VIP), MAC1));
-        calls.deliver(new Reply(Arp.toInt(ip("198.51.100.120")), MAC2));
-        calls.deliver(new Reply(Arp.toInt(VIP), MAC2));
+        calls.deliver(new Reply(ArpPacket.toInt(VIP), MAC1));
+        calls.deliver(new Reply(ArpPacket.toInt(ip("198.51.100.120")), MAC2));
+        calls.deliver(new Reply(ArpPacket.toInt(VIP), MAC2));
         assertThat(vip1.result).isCompletedWithValue(List.of(MAC1, MAC2));
         assertThat(vip2.result).isCompletedWithValue(List.of(MAC1, MAC2));
         assertThat(other.result).isNotDone();
@@ -127,7 +126,7 @@ class ArpSocketTest {
     void closingFailsTheCallsInTheirWindowWithContext() {
         Calls calls = new Calls();
         Call call = track(calls, new Call("eth0", VIP, WINDOW));
-        calls.deliver(new Reply(Arp.toInt(VIP), MAC1));
+        calls.deliver(new Reply(ArpPacket.toInt(VIP), MAC1));
         calls.failAll("the ARP socket was closed");
         assertThatThrownBy(call.result::join).isInstanceOf(CompletionException.class)
                 .hasCauseInstanceOf(IOException.class)

@@ -86,6 +86,13 @@ public final class ProbeCycle implements AutoCloseable {
         return start(cluster, vip, views).complete();
     }
 
+    /** Where the VIP is now, from fresh reads of the hosts' interfaces alone (for a repair step). */
+    public Location locate(ClusterConfig cluster, VipConfig vip) {
+        Map<String, Observed<HostSnapshot>> views = new LinkedHashMap<>();
+        new HostViews(Duration.ZERO).locations(cluster).forEach((host, read) -> views.put(host, read.join()));
+        return LocationAssembler.locate(cluster, vip, views);
+    }
+
     /**
      * Starts every probe of one VIP; the result gives early (where the VIP is) and complete facts. The hosts'
      * interfaces are read first and the other probes start once they answered, or after {@link #LOCATION_HEAD_START}

@@ -6,9 +6,10 @@ import io.vipwatch.probe.Location;
 import java.util.List;
 
 /**
- * {@code remove-extra-holders}: {@code ip addr del VIP/PREFIX dev IF} on every host the probe positively saw
- * holding the VIP, other than the expected holder, on the interface it was seen on. Hosts that did not answer
- * are never touched (their view is unknown). When no later step adds the VIP, the expected holder must itself
+ * {@code remove-extra-holders}: {@code ip addr del VIP/PREFIX dev IF} on every host positively seen holding the
+ * VIP, other than the expected holder, on the interface it was seen on — seen by a fresh read of every host's
+ * interfaces when the step runs: the read the rule fired on may predate a second holder that its ARP replies
+ * already showed. Hosts that did not answer are never touched (their view is unknown). When no later step adds the VIP, the expected holder must itself
  * hold it — else this would leave the VIP on no host.
  */
 final class RemoveHoldersStep implements Step {
@@ -33,6 +34,7 @@ final class RemoveHoldersStep implements Step {
 
     @Override
     public void run(RepairRun run) throws Stop {
+        run.relocate();
         check(run);
         List<String> extras = extras(run);
         if (extras.isEmpty()) {

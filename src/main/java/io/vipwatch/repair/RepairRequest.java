@@ -2,6 +2,7 @@ package io.vipwatch.repair;
 
 import io.vipwatch.config.ClusterConfig;
 import io.vipwatch.config.VipConfig;
+import io.vipwatch.probe.Location;
 import io.vipwatch.probe.VipFacts;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,11 +18,13 @@ import java.util.function.Supplier;
  * @param dryRun         plan and audit every step, run nothing (also forced by {@code repairs.dry_run} and the
  *                       VIP's {@code dry_run})
  * @param reprobe        a fresh probe of this VIP, for {@code verify}; may block (its own deadlines apply)
+ * @param relocate       where the VIP is now, from fresh reads of the hosts' interfaces only, for
+ *                       {@code remove-extra-holders}; may block
  * @param problemGone    whether fresh facts no longer show the problem, for {@code verify}
  */
 public record RepairRequest(ClusterConfig cluster, VipConfig vip, String rule, RepairPlan plan, VipFacts facts,
                             Optional<String> expectedHolder, boolean dryRun, Supplier<VipFacts> reprobe,
-                            Predicate<VipFacts> problemGone) {
+                            Supplier<Location> relocate, Predicate<VipFacts> problemGone) {
     public RepairRequest {
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(vip, "vip");
@@ -30,6 +33,7 @@ public record RepairRequest(ClusterConfig cluster, VipConfig vip, String rule, R
         Objects.requireNonNull(facts, "facts");
         Objects.requireNonNull(expectedHolder, "expectedHolder");
         Objects.requireNonNull(reprobe, "reprobe");
+        Objects.requireNonNull(relocate, "relocate");
         Objects.requireNonNull(problemGone, "problemGone");
     }
 

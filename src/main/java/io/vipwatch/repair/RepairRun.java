@@ -25,6 +25,7 @@ import java.util.function.Consumer;
  */
 final class RepairRun {
     private final RepairRequest request;
+    private VipFacts facts;
     private final RepairSettings settings;
     private final CommandRunner runner;
     private final Clock clock;
@@ -46,6 +47,7 @@ final class RepairRun {
               Afterwards afterwards, boolean dryRun, Consumer<StepRecord> sink) {
         this.afterwards = afterwards;
         this.request = request;
+        this.facts = request.facts();
         this.settings = settings;
         this.runner = runner;
         this.clock = clock;
@@ -81,8 +83,19 @@ final class RepairRun {
         return request;
     }
 
+    /** The facts the rule fired on, with the location of the last {@link #relocate()} if there was one. */
     VipFacts facts() {
-        return request.facts();
+        return facts;
+    }
+
+    /**
+     * Reads where the VIP is afresh and judges the following steps on that: the location the rule fired on may
+     * predate its L2 replies (a second holder added in between is seen answering ARP but not yet holding).
+     */
+    void relocate() {
+        VipFacts f = facts;
+        facts = new VipFacts(f.cluster(), f.vip(), f.observedAt(), f.elapsed(), request.relocate().get(), f.ping(),
+                f.arp(), f.l2Macs(), f.sql(), f.roles());
     }
 
     ClusterConfig cluster() {

@@ -270,6 +270,7 @@ final class VipWatch {
             RepairRequest request = new RepairRequest(cluster, vip, rule.name(), plan.get(), facts,
                     target(facts), dryRun,
                     () -> services.cycle().probe(cluster, vip, services.cycle().new HostViews(Duration.ZERO)),
+                    () -> services.cycle().locate(cluster, vip),
                     fresh -> rule.evaluate(FactSchema.values(fresh)) == Rule.Verdict.CLEAR);
             RepairOutcome outcome = services.repairer().repair(request);
             lastRepair = Optional.of(outcome);

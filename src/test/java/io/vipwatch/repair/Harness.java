@@ -22,6 +22,8 @@ final class Harness {
     private AuditLog audit;
     RepairSettings settings = Fixture.repairs(false);
     Predicate<VipFacts> problemGone = f -> true;
+    /** What a fresh read of the hosts' interfaces finds (remove-extra-holders); by default what the facts say. */
+    java.util.function.Function<VipFacts, io.vipwatch.probe.Location> relocation = VipFacts::location;
     /** Later bursts run inline after the test clock's wait, unless a test sets a deferring one. */
     Afterwards afterwards = Afterwards.inline(time);
 
@@ -52,7 +54,7 @@ final class Harness {
                     expected, dryRun, () -> {
                         reprobes.add(facts);
                         return facts;
-                    }, problemGone));
+                    }, () -> relocation.apply(facts), problemGone));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -87,6 +87,19 @@ class MoveAndRemoveTest {
     }
 
     @Test
+    void aHolderOnlyTheFreshReadSeesIsRemovedToo() {
+        // The rule fired on L2 replies from db2, but the location read predated db2's address.
+        Harness h = new Harness(dir);
+        Fixture f = new Fixture().holders("db1");
+        f.l2 = Observed.ok(List.of(Fixture.MAC1, Fixture.MAC2), Duration.ofMillis(1));
+        h.relocation = facts -> new Fixture().holders("db1", "db2").build().location();
+        RepairOutcome o = h.repair("remove-duplicates", f);
+        assertThat(o.result()).isEqualTo(RepairOutcome.Result.SUCCEEDED);
+        assertThat(h.runner.calls.get(0)).isEqualTo("db2: " + DEL);
+        assertThat(o.steps().get(0).detail()).isEqualTo("removed 198.51.100.100/24 from db2 eth0");
+    }
+
+    @Test
     void aFailedRemovalStopsBeforeAnnouncing() {
         Harness h = new Harness(dir);
         h.runner.answer("db2", "ip addr del", Outcome.COMPLETED, 2, "", "Error: ipv4: Address not found.\n");

@@ -28,6 +28,8 @@ final class RemoteShell implements AutoCloseable {
     private final OutputStream stdin;
     private final Output out = new Output();
     private final Output err = new Output();
+    private final String token;
+    /** What precedes the exit status in the output: the line break printf adds, the token, a space. */
     private final byte[] marker;
     private volatile boolean closed;
 
@@ -35,6 +37,7 @@ final class RemoteShell implements AutoCloseable {
         this.host = host;
         this.channel = channel;
         this.stdin = stdin;
+        this.token = token;
         this.marker = ("\n" + token + " ").getBytes(StandardCharsets.US_ASCII);
     }
 
@@ -68,7 +71,7 @@ final class RemoteShell implements AutoCloseable {
         long start = System.nanoTime();
         out.reset();
         err.reset();
-        String line = "{ " + script + "\n} </dev/null; printf '\\n%s %d\\n' '" + token() + "' \"$?\"\n";
+        String line = "{ " + script + "\n} </dev/null; printf '\\n%s %d\\n' '" + token + "' \"$?\"\n";
         try {
             stdin.write(line.getBytes(StandardCharsets.US_ASCII));
             stdin.flush();
@@ -97,10 +100,6 @@ final class RemoteShell implements AutoCloseable {
             LockSupport.parkNanos(pauseNanos);
             pauseNanos = Math.min(pauseNanos * 2, 10_000_000);
         }
-    }
-
-    private String token() {
-        return new String(marker, 1, marker.length - 2, StandardCharsets.US_ASCII);
     }
 
     /** Closing the channel closes the shell's stdin: sh reads end-of-file and exits. */

@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.vipwatch.report.CheckedVip;
@@ -59,16 +58,14 @@ final class CheckCommand implements Callable<Integer> {
         long start = System.nanoTime();
         log.debug("config and {} rules loaded in {} ms", loaded.rules().rules().size(), (start - loadStart) / 1_000_000);
         List<CheckedVip> results = new ArrayList<>();
-        ExecutorService executor = ProbeThreads.forConfig(loaded.config());
-        try (SshPool ssh = new SshPool(loaded.config().ssh());
+        try (ProbeThreads threads = ProbeThreads.forConfig(loaded.config());
+             SshPool ssh = new SshPool(loaded.config().ssh());
              ProbeCycle cycle = new ProbeCycle(loaded.config(), ssh, new LocalExec(),
-                     new MysqlClient(loaded.config().mysql()), executor, Clock.systemUTC(), new LiveLocations(), false)) {
+                     new MysqlClient(loaded.config().mysql()), threads, Clock.systemUTC(), new LiveLocations(), false)) {
             for (VipFacts facts : cycle.run()) {
                 Evaluation evaluation = loaded.rules().evaluate(facts);
                 results.add(new CheckedVip(facts, evaluation));
             }
-        } finally {
-            executor.shutdownNow();
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         log.debug("probe cycle and rules done in {} ms", elapsed.toMillis());

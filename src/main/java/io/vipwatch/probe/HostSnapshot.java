@@ -15,6 +15,11 @@ public record HostSnapshot(Map<String, InterfaceState> interfaces) {
 
     /** The interface that carries {@code ip}, if any. */
     public Optional<InterfaceState> carrying(String ip) {
-        return interfaces.values().stream().filter(i -> i.carries(ip)).findFirst();
+        for (InterfaceState i : interfaces.values()) {
+            if (i.carries(ip)) {
+                return Optional.of(i);
+            }
+        }
+        return Optional.empty();
     }
 }

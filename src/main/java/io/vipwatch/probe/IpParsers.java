@@ -104,7 +104,12 @@ public final class IpParsers {
     /** The entry for {@code ip} in a whole table ({@code ip -4 neigh show}); empty when the kernel has none. */
     static Optional<NeighbourEntry> neighbour(String table, String ip) {
         for (String line : table.split("\n")) {
-            Matcher m = NEIGH.matcher(line.trim());
+            String entry = line.trim();
+            // Each VIP looks itself up in the same table of hundreds of lines: only its own line is worth a regex.
+            if (ip != null && !(entry.startsWith(ip) && entry.length() > ip.length() && Character.isWhitespace(entry.charAt(ip.length())))) {
+                continue;
+            }
+            Matcher m = NEIGH.matcher(entry);
             if (m.find() && (ip == null || m.group(1).equals(ip))) {
                 String mac = m.group(3) == null ? "" : m.group(3).toLowerCase(Locale.ROOT);
                 return Optional.of(new NeighbourEntry(m.group(2), mac, m.group(4)));

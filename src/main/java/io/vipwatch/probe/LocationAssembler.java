@@ -24,6 +24,7 @@ final class LocationAssembler {
         Map<String, String> macs = new LinkedHashMap<>();
         Map<String, Integer> prefixes = new LinkedHashMap<>();
         Map<String, String> details = new LinkedHashMap<>();
+        String ip = vip.address().ip();
         for (HostConfig host : cluster.hosts()) {
             Observed<HostSnapshot> view = views.get(host.name());
             if (view == null || !view.known()) {
@@ -32,7 +33,7 @@ final class LocationAssembler {
                 continue;
             }
             HostSnapshot snapshot = view.value();
-            Optional<InterfaceState> carrying = snapshot.carrying(vip.address().ip());
+            Optional<InterfaceState> carrying = snapshot.carrying(ip);
             carrying.ifPresent(i -> {
                 holders.add(host.name());
                 if (!i.linkUp()) {
@@ -40,7 +41,7 @@ final class LocationAssembler {
                 }
                 interfaces.put(host.name(), i.name());
                 macs.put(host.name(), i.mac());
-                i.prefixOf(vip.address().ip()).ifPresent(p -> prefixes.put(host.name(), p));
+                i.prefixOf(ip).ifPresent(p -> prefixes.put(host.name(), p));
             });
             Optional<InterfaceState> configured = snapshot.iface(host.iface().value());
             if (configured.isEmpty()) {

@@ -43,6 +43,7 @@ public final class ProbeCycle implements AutoCloseable {
     private final Config config;
     private final Probes probes;
     private final ExecutorService executor;
+    private final ExecutorService sqlExecutor;
     private final Clock clock;
     private final LiveLocations live;
 
@@ -51,12 +52,13 @@ public final class ProbeCycle implements AutoCloseable {
      * @param arpSocket ask ARP through an in-process {@link ArpSocket} rather than an arping per VIP: for the
      *                  service; a one-shot check would spend more loading JNA (~0.5 s) than it saves
      */
-    public ProbeCycle(Config config, SshPool ssh, LocalExec local, MysqlClient mysql, ExecutorService executor,
+    public ProbeCycle(Config config, SshPool ssh, LocalExec local, MysqlClient mysql, ProbeThreads threads,
                       Clock clock, LiveLocations live, boolean arpSocket) {
         this.config = config;
         this.live = live;
-        this.probes = new Probes(config, ssh, local, mysql, executor, arpSocket);
-        this.executor = executor;
+        this.probes = new Probes(config, ssh, local, mysql, threads.calls(), arpSocket);
+        this.executor = threads.calls();
+        this.sqlExecutor = threads.sql();
         this.clock = clock;
     }
 
@@ -107,58 +109,44 @@ public final class ProbeCycle implements AutoCloseable {
     }
 
     /**
-     * Per-host reads (interfaces over SSH, MySQL identity and role) shared by the VIPs of a cluster: a read is
-     * reused while it is in flight or younger than {@code maxAge}, so N VIPs on a host cost one {@code ip} call.
+     * Per-host reads (interfaces over SSH, MySQL identity and role) shared by the VIPs of a cluster, in rounds (see
+     * {@link HostRounds}): N VIPs on a host cost one {@code ip} call.
      */
     public final class HostViews {
-        private final long maxAgeNanos;
-        private final Map<String, Timed<Observed<HostSnapshot>>> locations = new java.util.concurrent.ConcurrentHashMap<>();
-        private final Map<String, Timed<MysqlClient.Answer>> identities = new java.util.concurrent.ConcurrentHashMap<>();
+        private final HostRounds<Observed<HostSnapshot>> locations;
+        private final HostRounds<MysqlClient.Answer> identities;
 
-        private record Timed<T>(CompletableFuture<T> future, long startedNanos) {
-        }
-
+        /** @param maxAge how long a round of reads serves the VIPs that ask */
         public HostViews(Duration maxAge) {
-            this.maxAgeNanos = maxAge.toNanos();
+            this.locations = new HostRounds<>(maxAge);
+            this.identities = new HostRounds<>(maxAge);
         }
 
         /** Forgets the reads of one cluster's hosts (an address changed there): the next cycle reads afresh. */
         public void invalidate(String cluster) {
-            String prefix = cluster + "/";
-            locations.keySet().removeIf(k -> k.startsWith(prefix));
+            locations.forget(cluster);
         }
 
         Map<String, CompletableFuture<Observed<HostSnapshot>>> locations(ClusterConfig cluster) {
-            Map<String, CompletableFuture<Observed<HostSnapshot>>> out = new LinkedHashMap<>();
-            for (HostConfig host : cluster.hosts()) {
-                out.put(host.name(), shared(locations, cluster.name() + "/" + host.name(), () -> {
-                    long token = live.beginRead(cluster.name(), host.name());
-                    CompletableFuture<Observed<HostSnapshot>> read =
-                            async(() -> probes.location(host), sshBudget(), Observed::timeout);
-                    return read.whenComplete((view, e) -> live.read(cluster.name(), host.name(), token,
-                            e == null ? view : Observed.error(String.valueOf(e), Duration.ZERO)));
-                }));
-            }
-            return out;
+            return locations.current(cluster, host -> {
+                long token = live.beginRead(cluster.name(), host.name());
+                CompletableFuture<Observed<HostSnapshot>> read =
+                        async(() -> probes.location(host), sshBudget(), Observed::timeout);
+                return read.whenComplete((view, e) -> live.read(cluster.name(), host.name(), token,
+                        e == null ? view : Observed.error(String.valueOf(e), Duration.ZERO)));
+            });
         }
 
         /** The hosts' MySQL identities, asked for once {@code after} completed. */
         Map<String, CompletableFuture<MysqlClient.Answer>> identities(ClusterConfig cluster, CompletableFuture<?> after) {
+            CompletableFuture<Map<String, CompletableFuture<MysqlClient.Answer>>> round = after.handle((x, e) -> null)
+                    .thenApply(x -> identities.current(cluster, host -> async(() -> probes.sql(host.ip(), true),
+                            sqlExecutor, sqlBudget(), (d, e) -> new MysqlClient.Answer(false, null, e, d, true))));
             Map<String, CompletableFuture<MysqlClient.Answer>> out = new LinkedHashMap<>();
             for (HostConfig host : cluster.hosts()) {
-                out.put(host.name(), after.handle((x, e) -> null).thenCompose(x -> shared(identities,
-                        cluster.name() + "/" + host.name(), () -> async(() -> probes.sql(host.ip(), true), sqlBudget(),
-                                (d, e) -> new MysqlClient.Answer(false, null, e, d, true)))));
+                out.put(host.name(), round.thenCompose(reads -> reads.get(host.name())));
             }
             return out;
-        }
-
-        private <T> CompletableFuture<T> shared(Map<String, Timed<T>> cache, String key,
-                                                Supplier<CompletableFuture<T>> start) {
-            long now = System.nanoTime();
-            return cache.compute(key, (k, old) -> old != null
-                    && (!old.future().isDone() || now - old.startedNanos() < maxAgeNanos)
-                    ? old : new Timed<>(start.get(), now)).future();
         }
     }
 
@@ -205,7 +193,7 @@ public final class ProbeCycle implements AutoCloseable {
         CompletableFuture<?> warm = CompletableFuture.anyOf(identities.values().toArray(CompletableFuture[]::new))
                 .completeOnTimeout(null, DRIVER_WARMUP.toMillis(), TimeUnit.MILLISECONDS);
         CompletableFuture<MysqlClient.Answer> sql = within(
-                warm.handle((v, e) -> null).thenApplyAsync(v -> probes.sql(vip.address().ip(), false), executor),
+                warm.handle((v, e) -> null).thenApplyAsync(v -> probes.sql(vip.address().ip(), false), sqlExecutor),
                 sqlBudget().plus(DRIVER_WARMUP), (d, e) -> new MysqlClient.Answer(false, null, e, d, true));
         return new VipProbe(cluster, vip, clock.instant(), System.nanoTime(), views, identities, ping, names, arp, l2,
                 sql);
@@ -256,7 +244,12 @@ public final class ProbeCycle implements AutoCloseable {
     }
 
     private <T> CompletableFuture<T> async(Supplier<T> task, Duration budget, OnTimeout<T> onTimeout) {
-        return within(CompletableFuture.supplyAsync(task, executor), budget, onTimeout);
+        return async(task, executor, budget, onTimeout);
+    }
+
+    private <T> CompletableFuture<T> async(Supplier<T> task, ExecutorService pool, Duration budget,
+                                           OnTimeout<T> onTimeout) {
+        return within(CompletableFuture.supplyAsync(task, pool), budget, onTimeout);
     }
 
     private static <T> CompletableFuture<T> within(CompletableFuture<T> f, Duration budget, OnTimeout<T> onTimeout) {

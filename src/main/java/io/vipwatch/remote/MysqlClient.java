@@ -22,6 +22,7 @@ import java.util.Properties;
  */
 public final class MysqlClient {
     private static final Driver DRIVER = loadDriver();
+    private static final int ER_UNKNOWN_SYSTEM_VARIABLE = 1193;
 
     private final MysqlSettings settings;
 
@@ -65,28 +66,53 @@ public final class MysqlClient {
         // No Statement.setQueryTimeout: Connector/J starts a cancel-timer thread per connection for it (240 threads
         // created and dropped every cycle at 200 VIPs); socketTimeout above bounds every read just the same.
         try (Connection c = DRIVER.connect(url, props); Statement st = c.createStatement()) {
-            try (ResultSet rs = st.executeQuery("SELECT 1")) {
-                if (!rs.next() || rs.getInt(1) != 1) {
-                    return failed(start, "SELECT 1 did not return 1", false);
-                }
+            Map<String, String> vars = identity(st, !c.getMetaData().getDatabaseProductVersion().contains("MariaDB"));
+            if (!"1".equals(vars.get("1"))) {
+                return failed(start, "SELECT 1 did not return 1", false);
             }
-            Map<String, String> vars = new HashMap<>();
-            try (ResultSet rs = st.executeQuery(
-                    "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('server_uuid', 'server_id', 'read_only')")) {
-                while (rs.next()) {
-                    vars.put(rs.getString(1), rs.getString(2));
-                }
-            }
-            String identity = vars.containsKey("server_uuid") ? "server_uuid=" + vars.get("server_uuid")
+            String identity = vars.get("server_uuid") != null ? "server_uuid=" + vars.get("server_uuid")
                     : "server_id=" + vars.get("server_id");
             if (!role) {
                 return new Answer(true, identity, since(start), null, false);
             }
-            Boolean readOnly = vars.containsKey("read_only") ? !"OFF".equalsIgnoreCase(vars.get("read_only")) : null;
+            String ro = vars.get("read_only");
+            Boolean readOnly = ro == null ? null : !("0".equals(ro) || "OFF".equalsIgnoreCase(ro));
             return new Answer(true, identity, since(start), null, false, readOnly, isReplica(st));
         } catch (SQLException e) {
             return failed(start, describe(e), isTimeout(e));
         }
+    }
+
+    /**
+     * {@code SELECT 1} and the server's identity in one query (one round trip, and far cheaper for the server than
+     * {@code SHOW GLOBAL VARIABLES}, which builds the whole list to filter it). MariaDB has no {@code server_uuid},
+     * nor has MySQL before 5.6: the server's version string from the handshake tells MariaDB, and an "unknown
+     * system variable" error the rest.
+     */
+    private static Map<String, String> identity(Statement st, boolean askUuid) throws SQLException {
+        if (askUuid) {
+            try {
+                return row(st, "SELECT 1, @@server_id, @@read_only, @@server_uuid");
+            } catch (SQLException e) {
+                if (e.getErrorCode() != ER_UNKNOWN_SYSTEM_VARIABLE) {
+                    throw e;
+                }
+            }
+        }
+        return row(st, "SELECT 1, @@server_id, @@read_only");
+    }
+
+    private static Map<String, String> row(Statement st, String query) throws SQLException {
+        Map<String, String> out = new HashMap<>();
+        try (ResultSet rs = st.executeQuery(query)) {
+            if (rs.next()) {
+                String[] names = {"1", "server_id", "read_only", "server_uuid"};
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    out.put(names[i - 1], rs.getString(i));
+                }
+            }
+        }
+        return out;
     }
 
     /** True when the server replicates from another; null when it will not say (privileges, old version). */

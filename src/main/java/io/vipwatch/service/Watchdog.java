@@ -36,7 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import org.quartz.SchedulerException;
 import org.slf4j.Logger;
@@ -53,7 +52,7 @@ public final class Watchdog implements AutoCloseable {
 
     private final Config config;
     private final SshPool ssh;
-    private final ExecutorService probeThreads;
+    private final ProbeThreads probeThreads;
     private final AuditLog audit;
     private final Afterwards afterwards;
     private final ProbeScheduler scheduler;
@@ -256,7 +255,7 @@ public final class Watchdog implements AutoCloseable {
         events.ifPresent(AddressEvents::close);
         scheduler.close();
         alerting.ifPresent(Alerting::close);
-        probeThreads.shutdownNow();
+        probeThreads.close();
         cycle.close();
         afterwards.close();
         ssh.close();

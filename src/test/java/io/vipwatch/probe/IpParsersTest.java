@@ -92,6 +92,20 @@ class IpParsersTest {
     }
 
     @Test
+    void findsOneAddressInAWholeNeighbourTableNotAnotherSharingItsPrefix() {
+        String table = """
+                198.51.100.10 dev eth0 lladdr 02:00:00:00:00:0a REACHABLE
+                198.51.100.1 dev eth0 lladdr 02:00:00:00:00:01 STALE
+                198.51.100.100	dev eth0 lladdr 02:00:00:00:00:0b DELAY
+                """;
+        assertThat(IpParsers.neighbour(table, "198.51.100.1"))
+                .contains(new NeighbourEntry("eth0", "02:00:00:00:00:01", "STALE"));
+        assertThat(IpParsers.neighbour(table, "198.51.100.100"))
+                .contains(new NeighbourEntry("eth0", "02:00:00:00:00:0b", "DELAY"));
+        assertThat(IpParsers.neighbour(table, "198.51.100.2")).isEmpty();
+    }
+
+    @Test
     void readsTheRouteDevice() {
         assertThat(IpParsers.routeDevice("198.51.100.100 dev eth0 src 198.51.100.10 uid 0 \\    cache \n"))
                 .contains("eth0");

@@ -61,7 +61,8 @@ final class CheckCommand implements Callable<Integer> {
         try (ProbeThreads threads = ProbeThreads.forConfig(loaded.config());
              SshPool ssh = new SshPool(loaded.config().ssh());
              ProbeCycle cycle = new ProbeCycle(loaded.config(), ssh, new LocalExec(),
-                     new MysqlClient(loaded.config().mysql()), threads, Clock.systemUTC(), new LiveLocations(), false)) {
+                     new MysqlClient(loaded.config().mysql()), threads, Clock.systemUTC(), new LiveLocations(),
+                     false)) {
             for (VipFacts facts : cycle.run()) {
                 Evaluation evaluation = loaded.rules().evaluate(facts);
                 results.add(new CheckedVip(facts, evaluation));

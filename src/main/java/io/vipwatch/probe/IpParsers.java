@@ -106,7 +106,7 @@ public final class IpParsers {
         for (String line : table.split("\n")) {
             String entry = line.trim();
             // Each VIP looks itself up in the same table of hundreds of lines: only its own line is worth a regex.
-            if (ip != null && !(entry.startsWith(ip) && entry.length() > ip.length() && Character.isWhitespace(entry.charAt(ip.length())))) {
+            if (ip != null && !startsWithAddress(entry, ip)) {
                 continue;
             }
             Matcher m = NEIGH.matcher(entry);
@@ -116,6 +116,11 @@ public final class IpParsers {
             }
         }
         return Optional.empty();
+    }
+
+    /** {@code line} begins with {@code ip} as a whole word, e.g. 198.51.100.1 but not 198.51.100.10. */
+    private static boolean startsWithAddress(String line, String ip) {
+        return line.length() > ip.length() && Character.isWhitespace(line.charAt(ip.length())) && line.startsWith(ip);
     }
 
     /** The device in {@code ip -o route get ADDR} output. */

@@ -138,7 +138,8 @@ public final class ProbeCycle implements AutoCloseable {
         }
 
         /** The hosts' MySQL identities, asked for once {@code after} completed. */
-        Map<String, CompletableFuture<MysqlClient.Answer>> identities(ClusterConfig cluster, CompletableFuture<?> after) {
+        Map<String, CompletableFuture<MysqlClient.Answer>> identities(ClusterConfig cluster,
+                                                                      CompletableFuture<?> after) {
             CompletableFuture<Map<String, CompletableFuture<MysqlClient.Answer>>> round = after.handle((x, e) -> null)
                     .thenApply(x -> identities.current(cluster, host -> async(() -> probes.sql(host.ip(), true),
                             sqlExecutor, sqlBudget(), (d, e) -> new MysqlClient.Answer(false, null, e, d, true))));

@@ -67,7 +67,7 @@ public final class MysqlClient {
         // created and dropped every cycle at 200 VIPs); socketTimeout above bounds every read just the same.
         try (Connection c = DRIVER.connect(url, props); Statement st = c.createStatement()) {
             Map<String, String> vars = identity(st, !c.getMetaData().getDatabaseProductVersion().contains("MariaDB"));
-            if (!"1".equals(vars.get("1"))) {
+            if (!"1".equals(vars.get("one"))) {
                 return failed(start, "SELECT 1 did not return 1", false);
             }
             String identity = vars.get("server_uuid") != null ? "server_uuid=" + vars.get("server_uuid")
@@ -92,23 +92,24 @@ public final class MysqlClient {
     private static Map<String, String> identity(Statement st, boolean askUuid) throws SQLException {
         if (askUuid) {
             try {
-                return row(st, "SELECT 1, @@server_id, @@read_only, @@server_uuid");
+                return row(st, "SELECT 1 AS one, @@server_id AS server_id, @@read_only AS read_only, "
+                        + "@@server_uuid AS server_uuid");
             } catch (SQLException e) {
                 if (e.getErrorCode() != ER_UNKNOWN_SYSTEM_VARIABLE) {
                     throw e;
                 }
             }
         }
-        return row(st, "SELECT 1, @@server_id, @@read_only");
+        return row(st, "SELECT 1 AS one, @@server_id AS server_id, @@read_only AS read_only");
     }
 
+    /** The query's one row, by column label. */
     private static Map<String, String> row(Statement st, String query) throws SQLException {
         Map<String, String> out = new HashMap<>();
         try (ResultSet rs = st.executeQuery(query)) {
             if (rs.next()) {
-                String[] names = {"1", "server_id", "read_only", "server_uuid"};
                 for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                    out.put(names[i - 1], rs.getString(i));
+                    out.put(rs.getMetaData().getColumnLabel(i), rs.getString(i));
                 }
             }
         }

@@ -69,7 +69,7 @@ public final class IpParsers {
             interfaces.put(name, state(name, mac, flags, addresses));
         }
         if (interfaces.isEmpty()) {
-            throw new IllegalArgumentException("no interface in the output of " + Commands.INTERFACES);
+            throw new IllegalArgumentException("no interface in the output of ip " + Commands.INTERFACES);
         }
         return new HostSnapshot(interfaces);
     }

@@ -50,7 +50,7 @@ final class Probes implements AutoCloseable {
 
     /** Every interface of a host, with its addresses, MAC and link state. */
     Observed<HostSnapshot> location(HostConfig host) {
-        CommandResult r = ssh.query(host, Commands.INTERFACES, config.ssh().commandTimeout());
+        CommandResult r = ssh.ip(host, Commands.INTERFACES, config.ssh().commandTimeout());
         if (!r.succeeded()) {
             return unknown(r);
         }

@@ -12,14 +12,18 @@ import java.util.List;
  */
 public final class Commands {
     /**
-     * Every interface with its flags (UP, LOWER_UP, NO-CARRIER), MAC and addresses, in one process: the multi-line
-     * {@code ip addr show} carries what {@code ip -o link} and {@code ip -o addr} print separately (a process costs
-     * ~5 ms of CPU on a small VM, and this runs on every host every cycle; see also {@link SshPool#query}). Constant
-     * text; {@code LC_ALL=C} keeps the output format stable.
+     * Every interface with its flags (UP, LOWER_UP, NO-CARRIER), MAC and addresses, as an {@code ip} command line
+     * for {@link SshPool#ip}: the multi-line {@code ip addr show} carries what {@code ip -o link} and
+     * {@code ip -o addr} print separately, and this runs on every host every round.
      */
-    public static final String INTERFACES = "LC_ALL=C ip addr show";
+    public static final String INTERFACES = "addr show";
 
     private Commands() {
+    }
+
+    /** A constant {@code ip} command line as a command of its own; {@code LC_ALL=C} keeps its output stable. */
+    static String ipOnItsOwn(String ipLine) {
+        return "LC_ALL=C ip " + ipLine;
     }
 
     /** One echo request; {@code -n} so no name lookup slows it down. */

@@ -100,28 +100,31 @@ public final class SshPool implements AutoCloseable {
     }
 
     /**
-     * Runs a constant, read-only script in the host's long-lived shell ({@link RemoteShell}): on the host that costs
-     * the command's own process only, not a session and a login shell as well. Falls back to {@link #execScript}
-     * when no shell can be had; a shell whose command overran is closed, and the next call starts another.
+     * Runs one constant, read-only {@code ip} command line (e.g. {@link Commands#INTERFACES}) in the host's
+     * long-lived {@code ip -batch} ({@link IpBatch}): on the host that costs no process at all, where an exec costs
+     * a session process, a login shell and {@code ip}. Falls back to an exec of {@code ip} when no batch can be had;
+     * a batch whose command overran is closed, and the next call starts another.
      */
-    public CommandResult query(HostConfig host, String script, Duration timeout) {
+    public CommandResult ip(HostConfig host, String ipLine, Duration timeout) {
         long start = System.nanoTime();
         HostSession hs = sessions.computeIfAbsent(host.name(), n -> new HostSession(host));
         Session session;
         try {
             session = hs.connected();
         } catch (JSchException e) { // the host is unreachable: an exec would only wait out connect_timeout again
-            return CommandResult.error(host.name(), script, since(start), describe(e, host));
+            return CommandResult.error(host.name(), "ip " + ipLine, since(start), describe(e, host));
         }
-        RemoteShell shell;
+        IpBatch batch;
         try {
-            shell = hs.shell(session, settings.connectTimeout());
+            batch = hs.batch(session, settings.connectTimeout());
         } catch (JSchException e) {
-            log.debug("{}: no shell ({}), running the command on its own", host.name(), e.getMessage());
-            return execScript(host, script, timeout.minus(since(start)));
+            log.debug("{}: no ip -batch ({}), running ip on its own", host.name(), e.getMessage());
+            return execScript(host, Commands.ipOnItsOwn(ipLine), timeout.minus(since(start)));
         }
-        CommandResult r = shell.run(script, timeout);
-        return r.outcome() == CommandResult.Outcome.ERROR ? execScript(host, script, timeout.minus(since(start))) : r;
+        CommandResult r = batch.run(ipLine, timeout);
+        return r.outcome() == CommandResult.Outcome.ERROR
+                ? execScript(host, Commands.ipOnItsOwn(ipLine), timeout.minus(since(start)))
+                : r;
     }
 
     private CommandResult run(HostConfig host, Session session, String script, Duration timeout, long start)
@@ -272,7 +275,7 @@ public final class SshPool implements AutoCloseable {
         private final HostConfig host;
         private Session session;
         private boolean hadSession;
-        private RemoteShell shell;
+        private IpBatch batch;
 
         HostSession(HostConfig host) {
             this.host = host;
@@ -317,12 +320,12 @@ public final class SshPool implements AutoCloseable {
             return s;
         }
 
-        /** The host's shell, started on {@code session} if there is none or the last one is gone. */
-        synchronized RemoteShell shell(Session session, Duration timeout) throws JSchException {
-            if (shell == null || !shell.usable()) {
-                shell = RemoteShell.open(host.name(), session, timeout);
+        /** The host's {@code ip -batch}, started on {@code session} if there is none or the last one is gone. */
+        synchronized IpBatch batch(Session session, Duration timeout) throws JSchException {
+            if (batch == null || !batch.usable()) {
+                batch = IpBatch.open(host.name(), session, timeout);
             }
-            return shell;
+            return batch;
         }
 
         synchronized void drop(Session failed) {
@@ -337,9 +340,9 @@ public final class SshPool implements AutoCloseable {
         }
 
         synchronized void close() {
-            if (shell != null) {
-                shell.close();
-                shell = null;
+            if (batch != null) {
+                batch.close();
+                batch = null;
             }
             if (session != null) {
                 session.disconnect();

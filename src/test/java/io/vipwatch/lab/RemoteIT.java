@@ -8,6 +8,7 @@ import io.vipwatch.config.HostConfig;
 import io.vipwatch.config.MysqlSettings;
 import io.vipwatch.config.Secret;
 import io.vipwatch.remote.CommandResult;
+import io.vipwatch.remote.Commands;
 import io.vipwatch.remote.MysqlClient;
 import io.vipwatch.remote.SshPool;
 import java.time.Duration;
@@ -55,34 +56,54 @@ class RemoteIT {
     }
 
     @Test
-    void queriesRunInOneLongLivedShellAndAnswerAsAnExecWould() throws Exception {
+    void ipLinesRunInOneLongLivedBatchAndAnswerAsIpOnItsOwnWould() throws Exception {
         try (SshPool pool = new SshPool(config.ssh())) {
-            CommandResult first = pool.query(host("db1"), "echo $$; cat /proc/sys/kernel/hostname", Duration.ofSeconds(3));
-            CommandResult second = pool.query(host("db1"), "echo $$; cat /proc/sys/kernel/hostname", Duration.ofSeconds(3));
-            assertThat(first.succeeded()).as(first.summary()).isTrue();
-            assertThat(first.stdout()).endsWith("\ndb1\n");
-            assertThat(second.stdout()).as("the same shell process answered both").isEqualTo(first.stdout());
-            CommandResult failed = pool.query(host("db1"), "ls /nonexistent-vipwatch", Duration.ofSeconds(3));
-            assertThat(failed.exitCode()).isEqualTo(2);
-            assertThat(failed.stderr()).contains("No such file");
             CommandResult viaExec = pool.execScript(host("db1"), "LC_ALL=C ip addr show", Duration.ofSeconds(3));
-            assertThat(pool.query(host("db1"), "LC_ALL=C ip addr show", Duration.ofSeconds(3)).stdout())
-                    .isEqualTo(viaExec.stdout());
+            CommandResult first = pool.ip(host("db1"), Commands.INTERFACES, Duration.ofSeconds(3));
+            assertThat(first.succeeded()).as(first.summary()).isTrue();
+            assertThat(first.stdout()).isEqualTo(viaExec.stdout()).contains("inet ");
+            String batch = batchPid(pool, "db1");
+            CommandResult second = pool.ip(host("db1"), Commands.INTERFACES, Duration.ofSeconds(3));
+            assertThat(second.stdout()).isEqualTo(viaExec.stdout());
+            assertThat(batchPid(pool, "db1")).as("the same ip process answered both").isEqualTo(batch);
+            CommandResult failed = pool.ip(host("db1"), "addr show dev nosuchdev0", Duration.ofSeconds(3));
+            assertThat(failed.outcome()).isEqualTo(CommandResult.Outcome.COMPLETED);
+            assertThat(failed.exitCode()).isEqualTo(1);
+            assertThat(failed.stdout()).contains("nosuchdev0");
+            assertThat(pool.ip(host("db1"), Commands.INTERFACES, Duration.ofSeconds(3)).stdout())
+                    .as("nothing of the failure spills into the next answer").isEqualTo(viaExec.stdout());
         }
     }
 
     @Test
-    void aQueryPastItsTimeoutClosesItsShellAndTheNextQueryGetsAFreshOne() throws Exception {
+    void anAnswerPastItsTimeoutClosesTheBatchAndTheNextLineGetsAFreshOne() throws Exception {
         try (SshPool pool = new SshPool(config.ssh())) {
-            CommandResult before = pool.query(host("db2"), "echo $$", Duration.ofSeconds(3));
-            CommandResult slow = pool.query(host("db2"), "sleep 5; echo late", Duration.ofMillis(300));
-            assertThat(slow.outcome()).isEqualTo(CommandResult.Outcome.TIMEOUT);
-            assertThat(slow.detail()).contains("300ms");
-            CommandResult after = pool.query(host("db2"), "echo $$", Duration.ofSeconds(3));
-            assertThat(after.succeeded()).as(after.summary()).isTrue();
-            assertThat(after.stdout()).as("a new shell, and none of the late output").isNotEqualTo(before.stdout())
-                    .doesNotContain("late");
+            CommandResult before = pool.ip(host("db2"), Commands.INTERFACES, Duration.ofSeconds(3));
+            String batch = batchPid(pool, "db2");
+            // A frozen ip is a hung host in small: it reads the line and never answers.
+            pool.execScript(host("db2"), "kill -STOP " + batch, Duration.ofSeconds(3));
+            try {
+                CommandResult slow = pool.ip(host("db2"), Commands.INTERFACES, Duration.ofMillis(300));
+                assertThat(slow.outcome()).isEqualTo(CommandResult.Outcome.TIMEOUT);
+                assertThat(slow.detail()).contains("300ms");
+                CommandResult after = pool.ip(host("db2"), Commands.INTERFACES, Duration.ofSeconds(3));
+                assertThat(after.succeeded()).as(after.summary()).isTrue();
+                assertThat(after.stdout()).isEqualTo(before.stdout());
+                assertThat(batchPid(pool, "db2")).as("a new batch").isNotEqualTo(batch);
+            } finally {
+                // Its stdin is closed: once thawed it reads end-of-file and exits.
+                pool.execScript(host("db2"), "kill -CONT " + batch, Duration.ofSeconds(3));
+            }
         }
+    }
+
+    /** The pid of the session's live ip batch: a child of the same sshd session process as this exec's shell. */
+    private static String batchPid(SshPool pool, String host) {
+        CommandResult r = pool.execScript(host(host),
+                "for p in $(pgrep -P $PPID -x ip); do case $(ps -o stat= -p $p) in T*) ;; *) echo $p;; esac; done",
+                Duration.ofSeconds(3));
+        assertThat(r.stdout().lines().toList()).as(r.summary()).hasSize(1);
+        return r.stdout().strip();
     }
 
     @Test

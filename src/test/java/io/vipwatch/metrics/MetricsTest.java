@@ -62,7 +62,6 @@ class MetricsTest {
                 true, Duration.ofMillis(420));
         String text = m.scrape();
         assertThat(text).contains("vipwatch_vip_holder{cluster=\"lab\",host=\"db1\",vip=\"rw\"} 1.0",
-                "vipwatch_vip_holder{cluster=\"lab\",host=\"db2\",vip=\"rw\"} 0.0",
                 "vipwatch_vip_holders{cluster=\"lab\",vip=\"ro\"} 0.0",
                 "vipwatch_vip_expected_holder{cluster=\"lab\",host=\"db1\",vip=\"rw\"} 1.0",
                 "vipwatch_problem_active{cluster=\"lab\",problem=\"vip-missing\",vip=\"ro\"} 1.0",
@@ -77,16 +76,34 @@ class MetricsTest {
     }
 
     @Test
-    void theSeriesCountGrowsWithVipsTimesHostsNotWithTimeOrErrors() {
+    void holderSeriesAreForHostsThatCarriedOrShouldCarryTheVipAndStayOnceThere() {
+        Metrics m = new Metrics("test");
+        m.vipCycle(new Facts().holders("db1").build(), RULES, Set.of(), false, Duration.ofMillis(1));
+        assertThat(String.join("\n", series(m))).as("db2 and db3 never held rw nor were to")
+                .doesNotContain("host=\"db2\",vip=\"rw\"", "host=\"db3\",vip=\"rw\"");
+        m.vipCycle(new Facts().holders("db1", "db2").build(), RULES, Set.of(), false, Duration.ofMillis(1));
+        assertThat(m.scrape()).contains("vipwatch_vip_holder{cluster=\"lab\",host=\"db2\",vip=\"rw\"} 1.0",
+                "vipwatch_vip_expected_holder{cluster=\"lab\",host=\"db2\",vip=\"rw\"} 0.0");
+        m.vipCycle(new Facts().holders("db1").unreachable("db3").build(), RULES, Set.of(), false, Duration.ofMillis(1));
+        assertThat(m.scrape()).as("gone from db2: 0, not a gap")
+                .contains("vipwatch_vip_holder{cluster=\"lab\",host=\"db2\",vip=\"rw\"} 0.0",
+                        "vipwatch_host_up{cluster=\"lab\",host=\"db3\"} 0.0")
+                .doesNotContain("host=\"db3\",vip=\"rw\"");
+        m.vipCycle(new Facts().holders("db1").unreachable("db2").build(), RULES, Set.of(), false, Duration.ofMillis(1));
+        assertThat(m.scrape()).contains("vipwatch_vip_holder{cluster=\"lab\",host=\"db2\",vip=\"rw\"} NaN");
+    }
+
+    @Test
+    void theSeriesCountGrowsWithVipsAndHoldersNotWithIdleHostsTimeOrErrors() {
         int oneVip = seriesAfter(1, 3, 30);
         int twoVips = seriesAfter(2, 3, 30);
         int fourVips = seriesAfter(4, 3, 30);
         assertThat(fourVips - twoVips).as("linear in VIPs").isEqualTo(2 * (twoVips - oneVip));
         int fourHosts = seriesAfter(2, 4, 30);
         int fiveHosts = seriesAfter(2, 5, 30);
-        // per added host: holder and expected holder for each VIP, and host_up for the cluster
-        assertThat(fiveHosts - fourHosts).isEqualTo(2 * 2 + 1);
-        assertThat(fourHosts - twoVips).isEqualTo(2 * 2 + 1);
+        // per added host that holds no VIP: only host_up for the cluster
+        assertThat(fiveHosts - fourHosts).isEqualTo(1);
+        assertThat(fourHosts - twoVips).isEqualTo(1);
 
         Metrics m = new Metrics("test");
         cycles(m, 2, 3, 10);

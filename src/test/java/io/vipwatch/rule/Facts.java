@@ -61,6 +61,12 @@ public final class Facts {
         return this;
     }
 
+    /** Hosts whose SSH read timed out. */
+    public Facts unreachable(String... h) {
+        unreachable = new ArrayList<>(List.of(h));
+        return this;
+    }
+
     /** SQL through the VIP fails with {@code error}. */
     public Facts sqlFailed(String error) {
         sql = Observed.ok(new SqlReply(false, "", "", 0, error, false, ""), MS);

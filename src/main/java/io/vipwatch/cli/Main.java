@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "vipwatch", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Watches the virtual IPs in front of MySQL clusters and repairs them safely: where each VIP "
                 + "lives, whether ARP, ping and SQL through it agree, what is wrong and what to do about it.",
-        subcommands = {CheckCommand.class, RunCommand.class, ValidateCommand.class, SilenceCommand.class,
-                AlertCommand.class, CdsTrainingCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {CheckCommand.class, RunCommand.class, ValidateCommand.class, MhaCommand.class,
+                SilenceCommand.class, AlertCommand.class, CdsTrainingCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 healthy, 1 problems found, 2 bad config or usage, 3 internal error.",
                 "Documentation: README.md"})
 public final class Main implements Runnable {

@@ -39,7 +39,7 @@ public final class IpParsers {
      * ({@code 2: eth0@if6: <FLAGS> ...}), then its {@code link/...} line, then one {@code inet} line per IPv4
      * address. Refuses output without a single interface: that is not {@code ip addr show} talking.
      */
-    static HostSnapshot interfaces(String output) {
+    public static HostSnapshot interfaces(String output) {
         Map<String, InterfaceState> interfaces = new LinkedHashMap<>();
         String name = null;
         String mac = "";

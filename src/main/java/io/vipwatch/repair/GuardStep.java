@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 final class GuardStep implements Step {
     private static final Pattern REPLY = Pattern.compile("reply from \\S+ \\[([0-9A-Fa-f:]{17})\\]",
             Pattern.CASE_INSENSITIVE);
-    private static final Pattern SENT = Pattern.compile("^Sent [1-9][0-9]* probe", Pattern.MULTILINE);
+    static final Pattern SENT = Pattern.compile("^Sent [1-9][0-9]* probe", Pattern.MULTILINE);
 
     @Override
     public void check(RepairRun run) throws Stop {

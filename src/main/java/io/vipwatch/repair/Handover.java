@@ -1,0 +1,525 @@
+package io.vipwatch.repair;
+
+import io.vipwatch.config.ClusterConfig;
+import io.vipwatch.config.Config;
+import io.vipwatch.config.HostConfig;
+import io.vipwatch.config.InterfaceName;
+import io.vipwatch.config.MysqlSettings;
+import io.vipwatch.config.VipAddress;
+import io.vipwatch.config.VipConfig;
+import io.vipwatch.probe.HostSnapshot;
+import io.vipwatch.probe.InterfaceState;
+import io.vipwatch.probe.IpParsers;
+import io.vipwatch.remote.CommandResult;
+import io.vipwatch.remote.Commands;
+import io.vipwatch.remote.MysqlClient;
+import io.vipwatch.remote.ShellWords;
+import io.vipwatch.remote.SshPool;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Moves a cluster's writer VIPs on a failover manager's word: MHA's {@code master_ip_failover_script} and
+ * {@code master_ip_online_change_script} (see {@code cli.MhaCommand}). Unlike a rule's repair, the authority to
+ * move comes from the caller, which has decided which host is the master; what vipwatch adds is the checks the
+ * copied scripts leave out, a deadline on everything, and an audit line for every command.
+ *
+ * <ul>
+ *   <li>{@link #stop}: {@code ip addr del} of the VIPs on the old master. An old master that cannot be reached is a
+ *       {@link Verdict#WARNING} in a failover (MHA carries on; {@code vipwatch run} removes the stale VIP when the
+ *       host comes back, as a duplicate holder) and an {@link Verdict#ABORT} in a planned switch (nothing is lost by
+ *       not switching).</li>
+ *   <li>{@link #start}: the target's link (or its fallback interface), no VIP on a third host, no MAC but the old
+ *       master's answering for the VIP ({@code arping -D}), {@code ip addr add}, the first gratuitous ARPs at once,
+ *       then {@code SELECT} through the VIP until the new master answers. MHA sets {@code read_only=0} only after
+ *       this returns, so nothing slow happens here: the later bursts are the running service's job.</li>
+ *   <li>{@link #status}: the old master answers over SSH and the VIPs are where they should be.</li>
+ * </ul>
+ *
+ * <p>Evidence that is unknown never counts as "absent": a third host that cannot be read might hold the VIP, so
+ * {@code start} refuses then. The old master is the exception, by the caller's word: it is being failed away from.
+ */
+public final class Handover {
+    /** What the call tells its caller, in MHA's terms. */
+    public enum Verdict {
+        /** Done and checked. */
+        DONE(0),
+        /** Not all done, but carrying on is the better choice; what is missing is said loudly. */
+        WARNING(10),
+        /** Do not carry on. */
+        ABORT(1);
+
+        public final int exitCode;
+
+        Verdict(int exitCode) {
+            this.exitCode = exitCode;
+        }
+
+        Verdict worst(Verdict other) {
+            return other.exitCode == 1 || exitCode == 1 ? ABORT : other.exitCode == 10 || exitCode == 10 ? WARNING
+                    : DONE;
+        }
+    }
+
+    /** The verdict and what happened, one line per fact or action, for the caller's log. */
+    public record Outcome(Verdict verdict, List<String> lines) {
+        public Outcome {
+            lines = List.copyOf(lines);
+        }
+    }
+
+    /** Between two SQL attempts through the VIP while waiting for the new master to answer. */
+    private static final Duration VERIFY_PAUSE = Duration.ofMillis(20);
+    /**
+     * TCP connect limit of one attempt through the VIP. The first SYN may go to the old master's MAC (the
+     * watchdog's neighbour entry is updated by the gratuitous ARP sent at the same moment) and be lost; TCP would
+     * send it again only after a second. A new attempt sends a new SYN, to the new MAC. On a LAN a connect takes
+     * a millisecond.
+     */
+    private static final Duration VERIFY_CONNECT = Duration.ofMillis(200);
+    /** How much longer than the other hosts' reads {@code start} waits for the old master's. */
+    private static final Duration OLD_MASTER_GRACE = Duration.ofMillis(250);
+
+    private final Config config;
+    private final SshPool ssh;
+    private final MysqlClient mysql;
+    /** Like {@link #mysql}, with {@link #VERIFY_CONNECT}. */
+    private final MysqlClient verifier;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final boolean dryRun;
+    private final long deadlineNanos;
+    private final String id = UUID.randomUUID().toString().substring(0, 8);
+    private final String rule;
+
+    /**
+     * @param rule   what the audit lines name as their cause, e.g. {@code mha-start}
+     * @param budget the whole call's time; every command gets what is left of it (at most its own timeout)
+     */
+    public Handover(Config config, SshPool ssh, MysqlClient mysql, AuditLog audit, Clock clock, String rule,
+                    Duration budget, boolean dryRun) {
+        this.config = config;
+        this.ssh = ssh;
+        this.mysql = mysql;
+        MysqlSettings m = config.mysql();
+        this.verifier = new MysqlClient(new MysqlSettings(m.user(), m.password(), m.port(),
+                VERIFY_CONNECT.compareTo(m.connectTimeout()) < 0 ? VERIFY_CONNECT : m.connectTimeout(),
+                m.queryTimeout(), m.sslMode()));
+        this.audit = audit;
+        this.clock = clock;
+        this.rule = rule;
+        this.dryRun = dryRun || config.repairs().dryRun();
+        this.deadlineNanos = System.nanoTime() + budget.toNanos();
+    }
+
+    /** The VIPs that follow the master: policy {@code writable}, or a static holder that is {@code master}. */
+    public static List<VipConfig> followingMaster(ClusterConfig cluster, HostConfig master) {
+        return cluster.vips().stream().filter(v -> switch (v.policy().kind()) {
+            case WRITABLE -> true;
+            case STATIC -> v.policy().host().filter(master.name()::equals).isPresent();
+            case ANY -> false;
+        }).toList();
+    }
+
+    /** Whether the old master answers and carries {@code vips}. */
+    public Outcome status(ClusterConfig cluster, List<VipConfig> vips, HostConfig master) {
+        Log log = new Log(cluster, "status");
+        Optional<HostSnapshot> seen = read(master, log);
+        if (seen.isEmpty()) {
+            return log.outcome(Verdict.ABORT, "cannot read the interfaces of the master " + master.name());
+        }
+        for (VipConfig vip : vips) {
+            String ip = vip.address().ip();
+            log.line(seen.get().carrying(ip).isPresent()
+                    ? vip.name() + " (" + ip + ") is on " + master.name()
+                    : "WARNING: " + vip.name() + " (" + ip + ") is not on the master " + master.name()
+                            + " (vipwatch run puts it back if its policy says so)");
+        }
+        return log.outcome(Verdict.DONE, "ready: " + master.name() + " answers over SSH");
+    }
+
+    /**
+     * Takes {@code vips} off {@code master}. {@code planned}: an online switch, where the old master is alive and
+     * an unreachable or failing one aborts the switch; otherwise a failover, which must not be blocked by it.
+     */
+    public Outcome stop(ClusterConfig cluster, List<VipConfig> vips, HostConfig master, boolean planned) {
+        Log log = new Log(cluster, "stop");
+        Optional<HostSnapshot> seen = read(master, log);
+        if (seen.isEmpty()) {
+            String what = "cannot reach the old master " + master.name() + ": its VIPs ("
+                    + String.join(", ", vips.stream().map(VipConfig::name).toList()) + ") may still be up there";
+            return planned ? log.outcome(Verdict.ABORT, what + "; the switch is called off")
+                    : log.outcome(Verdict.WARNING, "WARNING: " + what + ". Failover continues; when "
+                            + master.name() + " comes back with a VIP, vipwatch run removes it (duplicate-holders) "
+                            + "and points clients back at the new master");
+        }
+        Verdict verdict = Verdict.DONE;
+        for (VipConfig vip : vips) {
+            Optional<InterfaceState> on = seen.get().carrying(vip.address().ip());
+            if (on.isEmpty()) {
+                log.record(vip, "remove", master.name(), "", null, StepRecord.OK,
+                        vip.name() + " is not on " + master.name());
+                continue;
+            }
+            InterfaceName iface = named(on.get().name(), master.iface());
+            boolean removed = log.change(vip, "remove", master, RepairCommands.removeVip(held(vip, on.get()), iface),
+                    "removed " + vip.name() + " from " + master.name() + " " + iface.value());
+            if (!removed) {
+                verdict = verdict.worst(planned ? Verdict.ABORT : Verdict.WARNING);
+            }
+        }
+        return log.outcome(verdict, verdict == Verdict.DONE ? "stopped: " + master.name() + " carries none of the VIPs"
+                : "the VIPs could not all be removed from " + master.name());
+    }
+
+    /** Puts {@code vips} on {@code target}, the new master, after the checks in the class comment. */
+    public Outcome start(ClusterConfig cluster, List<VipConfig> vips, Optional<HostConfig> oldMaster,
+                         HostConfig target) {
+        Log log = new Log(cluster, "start");
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(2, cluster.hosts().size() + 1), r -> {
+            Thread t = new Thread(r, "vipwatch-handover");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            // The target's server identity and every host's interfaces, all at once.
+            CompletableFuture<MysqlClient.Answer> identity = CompletableFuture.supplyAsync(
+                    () -> mysql.ask(target.ip(), false), pool);
+            Map<String, CompletableFuture<Optional<HostSnapshot>>> reads = new LinkedHashMap<>();
+            for (HostConfig h : cluster.hosts()) {
+                reads.put(h.name(), CompletableFuture.supplyAsync(() -> read(h, log), pool));
+            }
+            Map<String, Optional<HostSnapshot>> seen = new LinkedHashMap<>();
+            String old = oldMaster.map(HostConfig::name).orElse("");
+            reads.forEach((name, f) -> {
+                if (!name.equals(old)) {
+                    seen.put(name, join(f).orElse(Optional.empty()));
+                }
+            });
+            // A dead old master would hold the new one back by a whole connect_timeout: it gets only a moment
+            // more than the others, and one it cannot be read in is unknown (its MAC then counts as a stranger's).
+            if (reads.containsKey(old)) {
+                seen.put(old, join(reads.get(old), OLD_MASTER_GRACE).orElse(Optional.empty()));
+            }
+            Optional<HostSnapshot> targetView = seen.get(target.name());
+            if (targetView.isEmpty()) {
+                return log.outcome(Verdict.ABORT, "cannot read the interfaces of the new master " + target.name());
+            }
+            Verdict verdict = Verdict.DONE;
+            List<VipConfig> added = new ArrayList<>();
+            List<CompletableFuture<Void>> announcing = new ArrayList<>();
+            for (VipConfig vip : vips) {
+                Optional<InterfaceName> on = place(log, cluster, vip, oldMaster, target, seen);
+                if (on.isEmpty()) {
+                    verdict = Verdict.ABORT;
+                    continue;
+                }
+                added.add(vip);
+                // Each packet's arping lingers after sending (cut at PACKET_WINDOW): they go out in parallel, and
+                // verify does not wait for them; the call does, before it returns.
+                for (boolean unsolicited : List.of(true, false)) {
+                    announcing.add(CompletableFuture.runAsync(
+                            () -> announce(log, vip, target, on.get(), unsolicited), pool));
+                }
+            }
+            if (verdict == Verdict.ABORT) {
+                announcing.forEach(this::join);
+                return log.outcome(verdict, "the new master " + target.name() + " did not get every VIP");
+            }
+            Optional<String> expected = join(identity).filter(MysqlClient.Answer::ok).map(MysqlClient.Answer::identity);
+            for (VipConfig vip : added) {
+                verdict = verdict.worst(verify(log, vip, target, expected));
+            }
+            announcing.forEach(this::join);
+            return log.outcome(verdict, verdict == Verdict.DONE
+                    ? "started: " + target.name() + " carries and answers for every VIP"
+                    : "started, with warnings above");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Checks and adds one VIP on the target; the interface it is on then, or empty when it could not be. */
+    private Optional<InterfaceName> place(Log log, ClusterConfig cluster, VipConfig vip, Optional<HostConfig> oldMaster,
+                          HostConfig target, Map<String, Optional<HostSnapshot>> seen) {
+        String ip = vip.address().ip();
+        String old = oldMaster.map(HostConfig::name).orElse("");
+        HostSnapshot there = seen.get(target.name()).orElseThrow();
+        List<String> elsewhere = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
+        for (HostConfig h : cluster.hosts()) {
+            if (h.name().equals(target.name()) || h.name().equals(old)) {
+                continue;
+            }
+            Optional<HostSnapshot> s = seen.get(h.name());
+            if (s.isEmpty()) {
+                unknown.add(h.name());
+            } else if (s.get().carrying(ip).isPresent()) {
+                elsewhere.add(h.name());
+            }
+        }
+        if (!elsewhere.isEmpty() || !unknown.isEmpty()) {
+            log.refuse(vip, "guard-no-other-holder", elsewhere.isEmpty() ? unknown : elsewhere,
+                    elsewhere.isEmpty()
+                    ? "cannot tell whether " + String.join(", ", unknown) + " carries " + vip.name()
+                    + " (unreachable): not adding it to " + target.name()
+                    : vip.name() + " is on " + String.join(", ", elsewhere) + ", neither the old nor the new master: "
+                    + "not adding it to " + target.name());
+            return Optional.empty();
+        }
+        Optional<HostSnapshot> oldView = oldMaster.flatMap(h -> seen.getOrDefault(h.name(), Optional.empty()));
+        if (oldMaster.isPresent() && oldView.flatMap(s -> s.carrying(ip)).isPresent()) {
+            // The stop did not take it (a failed or copied stop script): take it now, or this would be split brain.
+            HostConfig o = oldMaster.get();
+            InterfaceState on = oldView.get().carrying(ip).get();
+            if (!log.change(vip, "remove", o, RepairCommands.removeVip(held(vip, on), named(on.name(), o.iface())),
+                    "removed " + vip.name() + " from the old master " + o.name())) {
+                log.refuse(vip, "remove", List.of(o.name()), vip.name() + " is still on the old master "
+                        + o.name() + " and could not be removed: not adding it to " + target.name());
+                return Optional.empty();
+            }
+        }
+        if (there.carrying(ip).isPresent()) {
+            log.record(vip, "add", target.name(), "", null, StepRecord.OK, vip.name() + " is already on " + target.name());
+            return Optional.of(named(there.carrying(ip).get().name(), target.iface()));
+        }
+        Optional<InterfaceName> iface = linkedInterface(log, vip, target, there);
+        if (iface.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> oldMac = oldView.flatMap(s -> s.iface(oldMaster.get().iface().value()))
+                .map(InterfaceState::mac);
+        if (!guard(log, vip, target, iface.get(), oldMac)) {
+            return Optional.empty();
+        }
+        if (!log.change(vip, "add", target, RepairCommands.addVip(vip.address(), iface.get()),
+                "added " + vip.name() + " on " + target.name() + " " + iface.get().value())) {
+            log.refuse(vip, "add", List.of(target.name()), "could not add " + vip.name() + " on " + target.name());
+            return Optional.empty();
+        }
+        return iface;
+    }
+
+    /** The target's VIP interface if it has link, else its fallback interface if that has. */
+    private Optional<InterfaceName> linkedInterface(Log log, VipConfig vip, HostConfig target, HostSnapshot there) {
+        for (InterfaceName candidate : candidates(target)) {
+            Optional<InterfaceState> s = there.iface(candidate.value());
+            if (s.isPresent() && s.get().linkUp()) {
+                log.record(vip, "check-link", target.name(), "", null, StepRecord.OK,
+                        candidate.value() + " on " + target.name() + " has link");
+                return Optional.of(candidate);
+            }
+            log.line(candidate.value() + " on " + target.name() + (s.isEmpty() ? " does not exist" : " has no link"));
+        }
+        log.refuse(vip, "check-link", List.of(target.name()), "no interface with link on " + target.name() + " for "
+                + vip.name());
+        return Optional.empty();
+    }
+
+    /** An interface name as {@code ip} printed it, if it is safe to pass back to {@code ip}; else {@code fallback}. */
+    private static InterfaceName named(String name, InterfaceName fallback) {
+        return InterfaceName.isValid(name) ? new InterfaceName(name) : fallback;
+    }
+
+    /** The VIP as {@code on} carries it: a VIP added by hand may have another prefix length. */
+    private static VipAddress held(VipConfig vip, InterfaceState on) {
+        return new VipAddress(vip.address().address(), on.prefixOf(vip.address().ip())
+                .orElse(vip.address().prefixLength()));
+    }
+
+    private static List<InterfaceName> candidates(HostConfig target) {
+        List<InterfaceName> out = new ArrayList<>(List.of(target.iface()));
+        target.fallbackInterface().ifPresent(out::add);
+        return out;
+    }
+
+    /** {@code arping -D} from the target: any reply but the old master's MAC refuses. */
+    private boolean guard(Log log, VipConfig vip, HostConfig target, InterfaceName iface, Optional<String> oldMac) {
+        Duration window = config.repairs().guardWindow();
+        List<String> argv = RepairCommands.duplicateProbe(iface, vip.address().address(), window);
+        CommandResult r = ssh.exec(target, argv, bounded(window.plus(config.ssh().commandTimeout())));
+        boolean ran = r.outcome() == CommandResult.Outcome.COMPLETED && List.of(0, 1, 124).contains(r.exitCode())
+                && GuardStep.SENT.matcher(r.stdout()).find();
+        List<String> others = new ArrayList<>(GuardStep.replies(r.stdout()));
+        oldMac.ifPresent(others::remove);
+        if (!ran || !others.isEmpty()) {
+            String why = !ran
+                    ? "cannot tell whether another MAC answers for " + vip.name() + ": arping -D on " + target.name()
+                            + " did not run or sent nothing (" + r.summary() + ")"
+                    : "another MAC answers for " + vip.name() + ": " + String.join(", ", others);
+            log.record(vip, "guard-no-other-mac", target.name(), ShellWords.join(argv), r, StepRecord.REFUSED, why);
+            log.line("REFUSED: " + why);
+            return false;
+        }
+        log.record(vip, "guard-no-other-mac", target.name(), ShellWords.join(argv), r, StepRecord.OK,
+                "no MAC but the old master's answers for " + vip.name());
+        return true;
+    }
+
+    /** One gratuitous ARP of the first burst ({@code -U}, or {@code -A}): the service sends the later bursts. */
+    private void announce(Log log, VipConfig vip, HostConfig target, InterfaceName iface, boolean unsolicited) {
+        List<String> argv = RepairCommands.gratuitous(iface, vip.address().address(), unsolicited);
+        String command = RepairCommands.burstScript(List.of(argv));
+        if (dryRun) {
+            log.record(vip, "announce", target.name(), command, null, StepRecord.DRY_RUN,
+                    "would announce " + vip.name());
+            return;
+        }
+        CommandResult r = ssh.execScript(target, command,
+                bounded(RepairCommands.PACKET_WINDOW.plus(config.ssh().commandTimeout())));
+        boolean sent = AnnounceStep.allSent(r, 1);
+        log.record(vip, "announce", target.name(), command, r, sent ? StepRecord.OK : StepRecord.FAILED,
+                sent ? "gratuitous ARP (" + (unsolicited ? "-U" : "-A") + ") for " + vip.name() + " from "
+                        + target.name() : "");
+        if (!sent) {
+            log.line("WARNING: a gratuitous ARP for " + vip.name() + " from " + target.name() + " failed: "
+                    + r.summary());
+        }
+    }
+
+    /** SQL through the VIP until the new master answers, for at most {@code repairs.step_timeout}. */
+    private Verdict verify(Log log, VipConfig vip, HostConfig target, Optional<String> expected) {
+        if (dryRun) {
+            return Verdict.DONE;
+        }
+        if (expected.isEmpty()) {
+            log.line("WARNING: cannot verify " + vip.name() + ": the new master " + target.name()
+                    + " did not tell its server identity over SQL");
+            return Verdict.WARNING;
+        }
+        long start = System.nanoTime();
+        long until = start + Math.min(config.repairs().stepTimeout().toNanos(), remainingNanos());
+        String last = "";
+        while (true) {
+            MysqlClient.Answer a = verifier.ask(vip.address().ip(), false);
+            if (a.ok() && expected.get().equals(a.identity())) {
+                log.record(vip, "verify", "local", "", null, StepRecord.OK, "SQL through " + vip.name()
+                        + " answered by " + target.name() + " (" + a.identity() + ") after "
+                        + Duration.ofNanos(System.nanoTime() - start).toMillis() + "ms");
+                return Verdict.DONE;
+            }
+            last = a.ok() ? "answered by " + a.identity() + ", not " + expected.get() : a.error();
+            // Each attempt may take connect_timeout: none starts that could end past the whole call's deadline.
+            if (System.nanoTime() + VERIFY_PAUSE.toNanos() > until
+                    || remainingNanos() < VERIFY_PAUSE.plus(config.mysql().connectTimeout()).toNanos()) {
+                log.line("WARNING: SQL through " + vip.name() + " did not answer from " + target.name() + " within "
+                        + Duration.ofNanos(System.nanoTime() - start).toMillis() + "ms: " + last);
+                return Verdict.WARNING;
+            }
+            try {
+                Thread.sleep(VERIFY_PAUSE.toMillis()); // a new attempt, not a wait for a condition: there is none
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Verdict.WARNING;
+            }
+        }
+    }
+
+    /** A host's interfaces, or empty when they cannot be read (logged). */
+    private Optional<HostSnapshot> read(HostConfig host, Log log) {
+        CommandResult r = ssh.ip(host, Commands.INTERFACES, bounded(config.ssh().commandTimeout()));
+        if (!r.succeeded()) {
+            log.line(host.name() + ": " + r.summary());
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(IpParsers.interfaces(r.stdout()));
+        } catch (IllegalArgumentException e) {
+            log.line(host.name() + ": unexpected output of ip: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private long remainingNanos() {
+        return deadlineNanos - System.nanoTime();
+    }
+
+    /** {@code limit}, or what is left of the call's budget if that is less (never below 1 ms). */
+    private Duration bounded(Duration limit) {
+        return Duration.ofNanos(Math.max(1_000_000, Math.min(limit.toNanos(), remainingNanos())));
+    }
+
+    private <T> Optional<T> join(CompletableFuture<T> f) {
+        return join(f, Duration.ofNanos(Math.max(0, remainingNanos())));
+    }
+
+    private <T> Optional<T> join(CompletableFuture<T> f, Duration limit) {
+        try {
+            return Optional.ofNullable(f.get(Math.min(limit.toNanos(), Math.max(0, remainingNanos())),
+                    TimeUnit.NANOSECONDS));
+        } catch (TimeoutException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (java.util.concurrent.ExecutionException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The lines of one call and its audit trail. */
+    private final class Log {
+        private final ClusterConfig cluster;
+        private final String plan;
+        private final List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        Log(ClusterConfig cluster, String command) {
+            this.cluster = cluster;
+            this.plan = "mha-" + command;
+        }
+
+        void line(String text) {
+            lines.add(text);
+        }
+
+        Outcome outcome(Verdict verdict, String last) {
+            lines.add(last);
+            return new Outcome(verdict, lines);
+        }
+
+        /** Audits and reports a refusal of {@code step} about {@code hosts}. */
+        void refuse(VipConfig vip, String step, List<String> hosts, String why) {
+            record(vip, step, String.join(",", hosts), "", null, StepRecord.REFUSED, why);
+            lines.add("REFUSED: " + why);
+        }
+
+        /** Runs (or in a dry run, records) a change on {@code host}; true when it ran and exited 0. */
+        boolean change(VipConfig vip, String step, HostConfig host, List<String> argv, String done) {
+            String command = ShellWords.join(argv);
+            if (dryRun) {
+                record(vip, step, host.name(), command, null, StepRecord.DRY_RUN, "would run: " + command);
+                lines.add("dry run: would run on " + host.name() + ": " + command);
+                return true;
+            }
+            CommandResult r = ssh.exec(host, argv, bounded(config.ssh().commandTimeout()));
+            record(vip, step, host.name(), command, r, r.succeeded() ? StepRecord.OK : StepRecord.FAILED,
+                    r.succeeded() ? done : "");
+            lines.add(r.succeeded() ? done : host.name() + ": " + r.summary());
+            return r.succeeded();
+        }
+
+        /** One audit line; {@code r} null for a step that ran no command. */
+        void record(VipConfig vip, String step, String host, String command, CommandResult r, String result,
+                    String detail) {
+            StepRecord s = r == null
+                    ? new StepRecord(step, host, command, -1, "", Duration.ZERO, result, detail)
+                    : new StepRecord(step, host, command, r.exitCode(), r.stdout() + r.stderr(), r.elapsed(), result,
+                            detail.isEmpty() ? r.summary() : detail);
+            audit.append(new AuditLog.Entry(clock.instant(), id, cluster.name(), vip.name(), rule, plan, dryRun, s));
+            if (!detail.isEmpty() && r == null && StepRecord.OK.equals(result)) {
+                lines.add(detail);
+            }
+        }
+    }
+}

@@ -1,0 +1,272 @@
+package io.vipwatch.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * vipwatch as MHA's VIP scripts, run by the real MHA 0.58 ({@code mha4mysql-manager}) on a lab of its own that
+ * lab/test-jvm builds next to the main one (lab/up, lab/mha-up: MariaDB replication db1 → db2, db3). The tests run
+ * in order on that one lab: a check, an online switch db1 → db2, a crash of db2's mariadbd under
+ * {@code masterha_manager}, then calls against a host whose SSH is blackholed.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MhaIT {
+    private static final String PREFIX = System.getenv("VIPWATCH_MHA_LAB_PREFIX");
+    private static final Path DIR = Path.of(System.getenv("VIPWATCH_MHA_LAB_DIR"));
+    private static final String VIP = Lab.RW;
+    private static final Duration MHA_LIMIT = Duration.ofSeconds(120);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Path config;
+    private static Path audit;
+
+    @BeforeAll
+    static void pointMhaAtVipwatch() throws IOException {
+        String lab = Files.readString(DIR.resolve("vipwatch.yml"));
+        assertThat(lab).contains("expected_holder: db1 }");
+        audit = DIR.resolve("mha-audit.jsonl");
+        config = DIR.resolve("vipwatch-mha.yml");
+        Files.writeString(config, lab.replace("expected_holder: db1 }", "expected_holder: writable }")
+                + "audit_log: " + audit + "\nstate_dir: " + DIR.resolve("state") + "\n");
+        String script = Lab.HOME.getParent().resolve("vipwatch") + " mha -c " + config;
+        Lab.Run r = lab(List.of(Lab.HOME.resolve("mha-scripts").toString(), script, script), Duration.ofSeconds(30));
+        assertThat(r.exit()).as(r.stderr()).isZero();
+    }
+
+    @AfterAll
+    static void unblackhole() {
+        lab(List.of(Lab.HOME.resolve("fault").toString(), "ssh-unblackhole", "db2"), Duration.ofSeconds(30));
+    }
+
+    @Test
+    @Order(1)
+    void checkReplPassesWithVipwatchAsBothScripts() {
+        Lab.Run r = mha("check_repl");
+        assertThat(r.exit()).as(r.stdout() + r.stderr()).isZero();
+        assertThat(r.stdout() + r.stderr()).contains("MySQL Replication Health is OK.",
+                "vipwatch: vipwatch mha --command=status: cluster lab, old master db1, VIPs rw",
+                "vipwatch: rw (198.51.100.100) is on db1");
+    }
+
+    @Test
+    @Order(2)
+    void anOnlineSwitchMovesTheVipAndTheNewMasterAnswersThroughIt() throws Exception {
+        Timeline t = Timeline.start(2);
+        Lab.Run r = mha("master_switch", "--master_state=alive", "--new_master_host=198.51.100.142",
+                "--orig_master_is_new_slave", "--interactive=0");
+        String said = r.stdout() + r.stderr();
+        assertThat(r.exit()).as(said).isZero();
+        assertThat(said).contains("(online switch)", "removed rw from db1 eth0", "added rw on db2 eth0",
+                "SQL through rw answered by db2 (server_id=2)");
+        assertThat(holds("db2")).isTrue();
+        assertThat(holds("db1")).isFalse();
+        t.awaitWrites(Duration.ofSeconds(30));
+        System.out.println("MhaIT: online switch db1 -> db2 with vipwatch: VIP answers from db2 at +" + t.answersMs()
+                + " ms, writes resume at +" + t.writesMs() + " ms, MHA done at +" + r.elapsed().toMillis() + " ms");
+        assertThat(auditLines()).anySatisfy(l -> {
+            assertThat(l.path("plan").asText()).isEqualTo("mha-stop");
+            assertThat(l.path("host").asText()).isEqualTo("db1");
+            assertThat(l.path("command").asText()).isEqualTo("ip addr del 198.51.100.100/25 dev eth0");
+            assertThat(l.path("exit_code").asInt()).isZero();
+        }).anySatisfy(l -> {
+            assertThat(l.path("plan").asText()).isEqualTo("mha-start");
+            assertThat(l.path("host").asText()).isEqualTo("db2");
+            assertThat(l.path("command").asText()).isEqualTo("ip addr add 198.51.100.100/25 dev eth0");
+            assertThat(l.path("result").asText()).isEqualTo("ok");
+        });
+    }
+
+    @Test
+    @Order(3)
+    void aCrashedMasterIsFailedOverByTheManagerAndTheVipFollows() throws Exception {
+        Path log = DIR.resolve("mha").resolve("manager.log");
+        long logStart = Files.exists(log) ? Files.size(log) : 0;
+        ProcessBuilder pb = new ProcessBuilder(Lab.HOME.resolve("mha-run").toString(), "manager",
+                "--ignore_last_failover").redirectErrorStream(true).redirectOutput(DIR.resolve("manager.out").toFile());
+        env(pb.environment());
+        Process manager = pb.start();
+        try {
+            await("the manager to watch db2", Duration.ofSeconds(60), () -> logSince(log, logStart)
+                    .contains("Ping(SELECT) succeeded, waiting until MySQL doesn't respond"));
+            Timeline t = Timeline.start(-2); // any server but db2
+            lab(List.of(Lab.HOME.resolve("fault").toString(), "mysql-kill", "db2"), Duration.ofSeconds(30));
+            assertThat(manager.waitFor(MHA_LIMIT.toMillis(), TimeUnit.MILLISECONDS)).as("manager done").isTrue();
+            String said = logSince(log, logStart);
+            assertThat(manager.exitValue()).as(said).isZero();
+            assertThat(said).contains("vipwatch: vipwatch mha --command=start: cluster lab, old master db2");
+            List<String> holders = new ArrayList<>();
+            for (String h : List.of("db1", "db2", "db3")) {
+                if (holds(h)) {
+                    holders.add(h);
+                }
+            }
+            assertThat(holders).hasSize(1).doesNotContain("db2");
+            t.awaitWrites(Duration.ofSeconds(30));
+            assertThat(t.answeredBy()).isEqualTo(Integer.parseInt(holders.get(0).substring(2)));
+            System.out.println("MhaIT: mariadbd of db2 killed, manager failed over to " + holders.get(0)
+                    + " with vipwatch: VIP answers at +" + t.answersMs() + " ms, writes resume at +" + t.writesMs()
+                    + " ms");
+        } finally {
+            if (manager.isAlive()) {
+                manager.destroy();
+                manager.waitFor(15, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aHostThatBlackholesSshHoldsNoCallPastItsTimeout() {
+        lab(List.of(Lab.HOME.resolve("fault").toString(), "ssh-blackhole", "db2"), Duration.ofSeconds(30));
+        List<String> call = List.of("mha", "-c", config.toString(), "--orig_master_host=198.51.100.142",
+                "--orig_master_ip=198.51.100.142", "--orig_master_port=3306", "--ssh_user=root");
+        // --timeout bounds the work; the rest of each limit below is the JVM starting (well under 3 s here).
+        Lab.Run stop = vipwatch(call, "--command=stopssh", "--timeout=4s");
+        assertThat(stop.exit()).as(stop.stdout()).isEqualTo(10);
+        assertThat(stop.stdout()).contains("cannot reach the old master db2", "Failover continues");
+        assertThat(stop.elapsed()).isLessThan(Duration.ofSeconds(4 + 3));
+
+        Lab.Run status = vipwatch(call, "--command=status", "--timeout=4s");
+        assertThat(status.exit()).as(status.stdout()).isEqualTo(1);
+        assertThat(status.stdout()).contains("cannot read the interfaces of the master db2");
+        assertThat(status.elapsed()).isLessThan(Duration.ofSeconds(4 + 3));
+
+        // An online switch's stop, with less time than one SSH connect_timeout (2 s): cut at the budget.
+        Lab.Run planned = vipwatch(call, "--command=stop", "--orig_master_ssh_user=root", "--timeout=1s");
+        assertThat(planned.exit()).as(planned.stdout()).isEqualTo(1);
+        assertThat(planned.stdout()).contains("not done within --timeout 1s");
+        assertThat(planned.elapsed()).isLessThan(Duration.ofSeconds(1 + 3));
+    }
+
+    /** The vipwatch CLI in the MHA lab's watchdog namespace (the test JVM runs in the main lab's). */
+    private static Lab.Run vipwatch(List<String> call, String... more) {
+        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", PREFIX + "-watch", "java",
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", Lab.JAR.toString()));
+        argv.addAll(call);
+        argv.addAll(List.of(more));
+        return Lab.run(argv, Duration.ofSeconds(60));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static void env(Map<String, String> env) {
+        env.put("VIPWATCH_LAB_PREFIX", PREFIX);
+        env.put("VIPWATCH_LAB_DIR", DIR.toString());
+    }
+
+    /** A lab script run against the MHA lab. */
+    private static Lab.Run lab(List<String> argv, Duration limit) {
+        List<String> withEnv = new ArrayList<>(List.of("env", "VIPWATCH_LAB_PREFIX=" + PREFIX,
+                "VIPWATCH_LAB_DIR=" + DIR));
+        withEnv.addAll(argv);
+        return Lab.run(withEnv, limit);
+    }
+
+    private static Lab.Run mha(String tool, String... args) {
+        List<String> argv = new ArrayList<>(List.of(Lab.HOME.resolve("mha-run").toString(), tool));
+        argv.addAll(List.of(args));
+        return lab(argv, MHA_LIMIT);
+    }
+
+    private static boolean holds(String host) {
+        Lab.Run r = Lab.run(List.of("ip", "-n", PREFIX + "-" + host, "-o", "-4", "addr", "show"),
+                Duration.ofSeconds(10));
+        return r.stdout().contains(" " + VIP + "/");
+    }
+
+    private static List<JsonNode> auditLines() throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : Files.readAllLines(audit)) {
+            out.add(JSON.readTree(line));
+        }
+        return out;
+    }
+
+    private static String logSince(Path log, long offset) {
+        try {
+            byte[] all = Files.exists(log) ? Files.readAllBytes(log) : new byte[0];
+            return new String(all, (int) Math.min(offset, all.length), (int) Math.max(0, all.length - offset),
+                    java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
+            Thread.sleep(50); // polling a condition with a deadline
+        }
+    }
+
+    /**
+     * lab/mha-timeline, started right before a fault, in the MHA lab's watchdog namespace: when SQL through the VIP
+     * first answers from the new master, and when the application user's first INSERT succeeds there.
+     */
+    private static final class Timeline {
+        private final long faultMs = System.currentTimeMillis();
+        private final Process process;
+        private final Path out;
+
+        private Timeline(Process process, Path out) {
+            this.process = process;
+            this.out = out;
+        }
+
+        /** {@code wanted}: the new master's server_id, or minus the old one's (any server but that). */
+        static Timeline start(int wanted) throws IOException {
+            Path out = Files.createTempFile("mha-timeline", ".txt");
+            List<String> argv = new ArrayList<>(List.of("env", "VIPWATCH_LAB_PREFIX=" + PREFIX,
+                    "VIPWATCH_LAB_DIR=" + DIR, Lab.HOME.resolve("mha-timeline").toString(),
+                    wanted > 0 ? "--server-id=" + wanted : "--not-server-id=" + -wanted, "--limit=110"));
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            return new Timeline(p, out);
+        }
+
+        private Map<String, String[]> lines;
+
+        void awaitWrites(Duration limit) throws InterruptedException, IOException {
+            boolean done = process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
+            if (!done) {
+                process.destroy();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+            String text = Files.readString(out);
+            Files.delete(out);
+            lines = new HashMap<>();
+            text.lines().map(l -> l.trim().split("\\s+")).filter(f -> f.length >= 2).forEach(f -> lines.put(f[0], f));
+            assertThat(lines).as("SQL through the VIP answered from the new master, then a write succeeded:\n" + text)
+                    .containsKeys("answers", "writes");
+        }
+
+        long answersMs() {
+            return Long.parseLong(lines.get("answers")[1]) - faultMs;
+        }
+
+        long writesMs() {
+            return Long.parseLong(lines.get("writes")[1]) - faultMs;
+        }
+
+        int answeredBy() {
+            return Integer.parseInt(lines.get("answers")[2]);
+        }
+    }
+}

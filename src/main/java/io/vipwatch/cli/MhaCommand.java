@@ -1,17 +1,16 @@
 package io.vipwatch.cli;
 
 import com.jcraft.jsch.JSchException;
-import io.vipwatch.config.ClusterConfig;
 import io.vipwatch.config.Config;
 import io.vipwatch.config.ConfigException;
 import io.vipwatch.config.ConfigLoader;
 import io.vipwatch.config.Durations;
-import io.vipwatch.config.HostConfig;
 import io.vipwatch.config.VipConfig;
 import io.vipwatch.remote.MysqlClient;
 import io.vipwatch.remote.SshPool;
 import io.vipwatch.repair.AuditLog;
 import io.vipwatch.repair.Handover;
+import io.vipwatch.repair.HandoverRequest;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -19,16 +18,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,7 +49,7 @@ import picocli.CommandLine.Option;
                 + "master_ip_online_change_script, e.g. master_ip_failover_script=\"vipwatch mha -c /etc/vipwatch/"
                 + "vipwatch.yml\". MHA appends --command=status|stop|stopssh|start and the hosts.",
                 "Hosts are matched to the config by address (or name); the VIPs moved are those of that cluster with "
-                        + "expected_holder: writable, or a static expected_holder naming the old master.",
+                        + "expected_holder: writable, or those named with --vip.",
                 "Exit codes: 0 done; 10 warning, MHA carries on (stop could not reach the old master in a failover; "
                         + "start added the VIP but SQL through it did not answer from the new master in time); "
                         + "1 abort (status: the master cannot be read; start: the VIP could not be added safely; "
@@ -68,7 +66,7 @@ final class MhaCommand implements Callable<Integer> {
     String timeout;
 
     @Option(names = "--vip", paramLabel = "NAME",
-            description = "Move only this VIP of the cluster (repeatable); default: the VIPs that follow the master.")
+            description = "Move this VIP of the cluster (repeatable); default: its VIPs with expected_holder: writable.")
     List<String> onlyVips = new ArrayList<>();
 
     @Option(names = "--dry-run", description = "Read and check everything; change nothing, audit what would run.")
@@ -119,13 +117,13 @@ final class MhaCommand implements Callable<Integer> {
             // The name only: an unknown option may well carry a secret.
             say(out, "WARNING: ignoring an option vipwatch does not know: " + u.split("=", 2)[0]);
         }
-        if (!List.of("status", "stop", "stopssh", "start").contains(cmd)) {
-            say(out, "ERROR: --command must be status, stop, stopssh or start, not '" + command + "'");
-            return ExitCodes.BAD_CONFIG;
-        }
         Optional<Duration> limit = Durations.parse(timeout).filter(d -> !d.isNegative() && !d.isZero());
         if (limit.isEmpty()) {
             say(out, "ERROR: --timeout takes a duration such as 20s or 1m, not '" + timeout + "'");
+            return ExitCodes.BAD_CONFIG;
+        }
+        if (!HandoverRequest.COMMANDS.contains(cmd)) {
+            say(out, "ERROR: --command must be status, stop, stopssh or start, not '" + command + "'");
             return ExitCodes.BAD_CONFIG;
         }
         Config cfg;
@@ -137,106 +135,56 @@ final class MhaCommand implements Callable<Integer> {
             say(out, e.getMessage());
             return ExitCodes.BAD_CONFIG;
         }
-        Optional<Match> orig = match(cfg, origIp, origHost, origSshIp, origSshHost);
-        if (orig.isEmpty()) {
-            say(out, "ERROR: the old master (--orig_master_ip=" + Objects.toString(origIp, "") + ", --orig_master_host="
-                    + Objects.toString(origHost, "") + ") is no host of " + cfg.source());
-            return Handover.Verdict.ABORT.exitCode;
-        }
-        ClusterConfig cluster = orig.get().cluster();
-        Optional<HostConfig> target = Optional.empty();
-        if (cmd.equals("start")) {
-            target = match(cfg, newIp, newHost, newSshIp, newSshHost).filter(m -> m.cluster() == cluster)
-                    .map(Match::host);
-            if (target.isEmpty()) {
-                say(out, "ERROR: the new master (--new_master_ip=" + Objects.toString(newIp, "")
-                        + ", --new_master_host=" + Objects.toString(newHost, "") + ") is no host of cluster '"
-                        + cluster.name() + "' in " + cfg.source());
-                return Handover.Verdict.ABORT.exitCode;
-            }
-        }
-        List<VipConfig> vips = vips(cluster, orig.get().host());
-        if (vips.isEmpty()) {
-            say(out, "ERROR: no VIP of cluster '" + cluster.name() + "' follows the master (expected_holder: writable "
-                    + "or " + orig.get().host().name() + ")" + (onlyVips.isEmpty() ? "" : " among --vip " + onlyVips));
-            return Handover.Verdict.ABORT.exitCode;
-        }
         boolean planned = origIsNewSlave || !onlineSwitchOnly.isEmpty();
-        say(out, "vipwatch mha --command=" + cmd + (planned ? " (online switch)" : "") + ": cluster " + cluster.name()
-                + ", old master " + orig.get().host().name() + target.map(t -> ", new master " + t.name()).orElse("")
-                + ", VIPs " + String.join(", ", vips.stream().map(VipConfig::name).toList())
+        HandoverRequest request = new HandoverRequest(cmd, Arrays.asList(origIp, origSshIp, origHost, origSshHost),
+                Arrays.asList(newIp, newSshIp, newHost, newSshHost), planned, onlyVips, limit.get(), dryRun);
+        HandoverRequest.Resolved resolved;
+        try {
+            resolved = request.resolve(cfg);
+        } catch (IllegalArgumentException e) {
+            say(out, "ERROR: " + e.getMessage());
+            return Handover.Verdict.ABORT.exitCode;
+        }
+        say(out, "vipwatch mha --command=" + cmd + (planned ? " (online switch)" : "") + ": cluster "
+                + resolved.cluster().name() + ", old master " + resolved.oldMaster().name()
+                + resolved.newMaster().map(t -> ", new master " + t.name()).orElse("") + ", VIPs "
+                + String.join(", ", resolved.vips().stream().map(VipConfig::name).toList())
                 + (dryRun ? ", dry run" : ""));
-        HostConfig old = orig.get().host();
-        Optional<HostConfig> to = target;
+        Optional<Handover.Outcome> outcome = ServiceHandoff.tryService(cfg, request, l -> say(out, l));
+        if (outcome.isEmpty()) {
+            outcome = runHere(cfg, request, resolved, out);
+        }
+        Handover.Verdict v = outcome.map(Handover.Outcome::verdict).orElse(request.onTimeout());
+        outcome.ifPresent(o -> o.lines().forEach(l -> say(out, l)));
+        say(out, "exit " + v.exitCode + " (" + v.name().toLowerCase(Locale.ROOT) + ")");
+        return v.exitCode;
+    }
+
+    /** Does the work in this process; empty when it ran out of --timeout (said on {@code out}). */
+    private Optional<Handover.Outcome> runHere(Config cfg, HandoverRequest request, HandoverRequest.Resolved resolved,
+                                               PrintWriter out) {
         // The handover bounds each of its steps by what is left of the budget, but an SSH login waits its own
         // connect_timeout: the call as a whole is cut at the budget here, whatever a step is waiting for.
         FutureTask<Handover.Outcome> work = new FutureTask<>(() -> {
             try (SshPool ssh = new SshPool(cfg.ssh()); AuditLog audit = new AuditLog(cfg.service().auditLog())) {
-                Handover handover = new Handover(cfg, ssh, new MysqlClient(cfg.mysql()), audit, Clock.systemUTC(),
-                        "mha-" + cmd, limit.get(), dryRun);
-                return switch (cmd) {
-                    case "status" -> handover.status(cluster, vips, old);
-                    case "start" -> handover.start(cluster, vips, Optional.of(old), to.orElseThrow());
-                    default -> handover.stop(cluster, vips, old, planned);
-                };
+                return request.run(new Handover(cfg, ssh, new MysqlClient(cfg.mysql()), audit, Clock.systemUTC(),
+                        "mha-" + request.command(), request.budget(), request.dryRun()), resolved);
             }
         });
         Thread worker = new Thread(work, "vipwatch-mha");
         worker.setDaemon(true);
         worker.start();
-        Handover.Outcome outcome;
         try {
-            outcome = work.get(limit.get().toMillis(), TimeUnit.MILLISECONDS);
+            return Optional.of(work.get(request.budget().toMillis(), TimeUnit.MILLISECONDS));
         } catch (TimeoutException e) {
-            // A failover's stop must not block MHA: the old master is the one that may not answer.
-            Handover.Verdict v = cmd.startsWith("stop") && !planned ? Handover.Verdict.WARNING : Handover.Verdict.ABORT;
             say(out, "WARNING: not done within --timeout " + timeout + "; giving up (what ran is in the audit log)");
-            say(out, "exit " + v.exitCode + " (" + v.name().toLowerCase(Locale.ROOT) + ")");
-            return v.exitCode;
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             say(out, "ERROR: " + (cause instanceof JSchException || cause instanceof IOException ? cause.getMessage()
                     : String.valueOf(cause)));
-            return Handover.Verdict.ABORT.exitCode;
+            return Optional.of(new Handover.Outcome(Handover.Verdict.ABORT, List.of()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Handover.Verdict.ABORT.exitCode;
-        }
-        outcome.lines().forEach(l -> say(out, l));
-        say(out, "exit " + outcome.verdict().exitCode + " (" + outcome.verdict().name().toLowerCase(Locale.ROOT) + ")");
-        return outcome.verdict().exitCode;
-    }
-
-    private List<VipConfig> vips(ClusterConfig cluster, HostConfig master) {
-        if (onlyVips.isEmpty()) {
-            return Handover.followingMaster(cluster, master);
-        }
-        return cluster.vips().stream().filter(v -> onlyVips.contains(v.name())).toList();
-    }
-
-    record Match(ClusterConfig cluster, HostConfig host) {
-    }
-
-    /** The configured host MHA means: by address first (MHA passes the resolved IP), then by name. */
-    static Optional<Match> match(Config config, String... ipOrNames) {
-        List<String> given = Stream.of(ipOrNames).filter(Objects::nonNull).filter(s -> !s.isBlank()).toList();
-        for (String g : given) {
-            for (ClusterConfig c : config.clusters()) {
-                for (HostConfig h : c.hosts()) {
-                    if (h.ip().equals(g)) {
-                        return Optional.of(new Match(c, h));
-                    }
-                }
-            }
-        }
-        for (String g : given) {
-            for (ClusterConfig c : config.clusters()) {
-                for (HostConfig h : c.hosts()) {
-                    if (h.name().equals(g)) {
-                        return Optional.of(new Match(c, h));
-                    }
-                }
-            }
         }
         return Optional.empty();
     }

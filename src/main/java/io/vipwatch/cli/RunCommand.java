@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vipwatch.config.ConfigException;
 import io.vipwatch.metrics.Metrics;
 import io.vipwatch.report.JsonReport;
+import io.vipwatch.service.ControlToken;
 import io.vipwatch.service.StatusServer;
 import io.vipwatch.service.Watchdog;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
@@ -64,8 +66,10 @@ final class RunCommand implements Callable<Integer> {
                 Clock.systemUTC(), metrics);
         current.set(first);
         var listen = loaded.config().service();
+        // vipwatch mha hands its work to this service with it (see StatusServer.handover).
+        ControlToken control = ControlToken.create(loaded.config().stateDir());
         try (StatusServer server = new StatusServer(new InetSocketAddress(listen.listenAddress(), listen.listenPort()),
-                current::get, this::serviceInfo, metrics, listen.web())) {
+                current::get, this::serviceInfo, metrics, listen.web(), Optional.of(control))) {
             first.start();
             server.start();
             log.info("status API on http://{}:{}/api/status", listen.listenAddress().getHostAddress(), server.port());

@@ -2,6 +2,7 @@ package io.vipwatch.repair;
 
 import io.vipwatch.config.ClusterConfig;
 import io.vipwatch.config.Config;
+import io.vipwatch.config.HolderPolicy;
 import io.vipwatch.config.HostConfig;
 import io.vipwatch.config.InterfaceName;
 import io.vipwatch.config.MysqlSettings;
@@ -123,13 +124,13 @@ public final class Handover {
         this.deadlineNanos = System.nanoTime() + budget.toNanos();
     }
 
-    /** The VIPs that follow the master: policy {@code writable}, or a static holder that is {@code master}. */
-    public static List<VipConfig> followingMaster(ClusterConfig cluster, HostConfig master) {
-        return cluster.vips().stream().filter(v -> switch (v.policy().kind()) {
-            case WRITABLE -> true;
-            case STATIC -> v.policy().host().filter(master.name()::equals).isPresent();
-            case ANY -> false;
-        }).toList();
+    /**
+     * The VIPs that follow the master: those with policy {@code writable}. A static {@code expected_holder} is the
+     * operator's word that the VIP belongs on that host; moving it anyway would have the running service move it
+     * back (it does not yet learn of a switch), so such a VIP moves only when named ({@code --vip}).
+     */
+    public static List<VipConfig> followingMaster(ClusterConfig cluster) {
+        return cluster.vips().stream().filter(v -> v.policy().kind() == HolderPolicy.Kind.WRITABLE).toList();
     }
 
     /** Whether the old master answers and carries {@code vips}. */

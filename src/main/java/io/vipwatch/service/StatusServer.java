@@ -1,5 +1,6 @@
 package io.vipwatch.service;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Authenticator;
@@ -11,6 +12,8 @@ import com.sun.net.httpserver.HttpsServer;
 import io.vipwatch.alert.DeliveryStats;
 import io.vipwatch.config.WebConfig;
 import io.vipwatch.metrics.Metrics;
+import io.vipwatch.repair.Handover;
+import io.vipwatch.repair.HandoverRequest;
 import io.vipwatch.repair.RepairOutcome;
 import io.vipwatch.repair.StepRecord;
 import io.vipwatch.report.CheckedVip;
@@ -18,15 +21,21 @@ import io.vipwatch.report.JsonReport;
 import io.vipwatch.rule.RuleTracker;
 import io.vipwatch.silence.ActiveSilence;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
  * The status API: {@code GET /api/status} (every VIP's latest facts, active problems with since-when, rule states,
- * last repair), {@code GET /metrics} (Prometheus) and {@code GET /healthz}. Read-only; binds to {@code listen:} (loopback by default).
+ * last repair), {@code GET /metrics} (Prometheus) and {@code GET /healthz}, all read-only; binds to {@code listen:}
+ * (loopback by default). With a control token, also {@code POST /api/mha} (see {@link #handover}).
  */
 public final class StatusServer implements AutoCloseable {
     static {
@@ -54,6 +63,15 @@ public final class StatusServer implements AutoCloseable {
      */
     public StatusServer(InetSocketAddress address, Supplier<Watchdog> watchdog, Supplier<ObjectNode> serviceInfo,
                         Metrics metrics, WebConfig web) throws IOException {
+        this(address, watchdog, serviceInfo, metrics, web, Optional.empty());
+    }
+
+    /**
+     * @param control with it, {@code POST /api/mha} runs a failover manager's request here (see
+     *                {@link Watchdog#handover}); only a caller presenting the token may
+     */
+    public StatusServer(InetSocketAddress address, Supplier<Watchdog> watchdog, Supplier<ObjectNode> serviceInfo,
+                        Metrics metrics, WebConfig web, Optional<ControlToken> control) throws IOException {
         this.watchdog = watchdog;
         this.serviceInfo = serviceInfo;
         if (web.tls().isPresent()) {
@@ -77,6 +95,7 @@ public final class StatusServer implements AutoCloseable {
             }
             send(ex, 200, PROMETHEUS_TEXT, metrics.scrape());
         }), auth);
+        control.ifPresent(token -> server.createContext("/api/mha", ex -> handover(ex, token)));
         guard(server.createContext("/healthz", ex -> {
             boolean up = watchdog.get() != null && watchdog.get().running();
             send(ex, up ? 200 : 503, "{\"status\":\"" + (up ? "ok" : "stopped") + "\"}\n");
@@ -85,6 +104,56 @@ public final class StatusServer implements AutoCloseable {
 
     public void start() {
         server.start();
+    }
+
+    /**
+     * {@code POST /api/mha}: a JSON {@link HandoverRequest} ({@code command}, {@code old_master} and
+     * {@code new_master} as lists of addresses or names, {@code planned}, {@code vips}, {@code budget_ms},
+     * {@code dry_run}); answers {@code exit_code}, {@code verdict} and {@code lines}. Not behind basic auth: the
+     * control token, readable only where the service's state is, is the credential.
+     */
+    private void handover(HttpExchange ex, ControlToken token) throws IOException {
+        if (!"POST".equals(ex.getRequestMethod())) {
+            send(ex, 405, "{\"error\":\"only POST\"}\n");
+            return;
+        }
+        if (!token.accepts(ex.getRequestHeaders().getFirst(ControlToken.HEADER))) {
+            send(ex, 403, "{\"error\":\"the control token (state_dir/" + ControlToken.FILE_NAME + ") is missing or "
+                    + "wrong\"}\n");
+            return;
+        }
+        HandoverRequest request;
+        try (InputStream in = ex.getRequestBody()) {
+            JsonNode j = JsonReport.MAPPER.readTree(in.readNBytes(64 * 1024));
+            request = new HandoverRequest(j.path("command").asText(""), strings(j.path("old_master")),
+                    strings(j.path("new_master")), j.path("planned").asBoolean(false), strings(j.path("vips")),
+                    Duration.ofMillis(Math.max(1, Math.min(MAX_HANDOVER_MS, j.path("budget_ms").asLong(0)))),
+                    j.path("dry_run").asBoolean(false));
+        } catch (IOException e) {
+            send(ex, 400, JsonReport.MAPPER.createObjectNode().put("error", "not JSON: " + e.getMessage()).toString());
+            return;
+        }
+        Watchdog w = watchdog.get();
+        ObjectNode answer = JsonReport.MAPPER.createObjectNode();
+        try {
+            Handover.Outcome o = w.handover(request);
+            answer.put("exit_code", o.verdict().exitCode).put("verdict", o.verdict().name().toLowerCase(
+                    java.util.Locale.ROOT));
+            ArrayNode lines = answer.putArray("lines");
+            o.lines().forEach(lines::add);
+            send(ex, 200, answer.toString());
+        } catch (IllegalArgumentException e) {
+            send(ex, 400, answer.put("error", e.getMessage()).toString());
+        }
+    }
+
+    /** A handover must finish within the HTTP server's own response limit (maxRspTime, 10 s). */
+    public static final long MAX_HANDOVER_MS = 8_000;
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
     }
 
     private static void guard(HttpContext context, Authenticator auth) {

@@ -17,6 +17,8 @@ import io.vipwatch.remote.MysqlClient;
 import io.vipwatch.remote.SshPool;
 import io.vipwatch.repair.Afterwards;
 import io.vipwatch.repair.AuditLog;
+import io.vipwatch.repair.Handover;
+import io.vipwatch.repair.HandoverRequest;
 import io.vipwatch.repair.RepairPlans;
 import io.vipwatch.repair.Repairer;
 import io.vipwatch.repair.Sleeper;
@@ -64,6 +66,10 @@ public final class Watchdog implements AutoCloseable {
     private final Optional<AddressEvents> events;
     private final ProbeCycle cycle;
     private final Clock clock;
+    private final MysqlClient mysql;
+    /** How long a handover's stop holds a VIP's repairs back at most, should MHA's start never come. */
+    static final Duration HANDOVER_HOLD = Duration.ofMinutes(2);
+    static final String HANDOVER_BY = "vipwatch mha";
 
     /** @param templates the alert templates; empty when no alert channel is configured */
     public Watchdog(Config config, RuleSet rules, RepairPlans plans, Optional<Templates> templates, boolean dryRun,
@@ -79,8 +85,8 @@ public final class Watchdog implements AutoCloseable {
         this.afterwards = Afterwards.threads(config.repairs().maxConcurrent());
         LocalExec local = new LocalExec();
         LiveLocations live = new LiveLocations();
-        this.cycle = new ProbeCycle(config, ssh, local, new MysqlClient(config.mysql()), probeThreads, clock, live,
-                true);
+        this.mysql = new MysqlClient(config.mysql());
+        this.cycle = new ProbeCycle(config, ssh, local, mysql, probeThreads, clock, live, true);
         this.suspensions = new Suspensions(new SilenceStore(config.stateDir(), clock), config.maintenance(), clock);
         this.alerting = Alerting.of(config, rules, templates, clock, metrics);
         Services services = new Services(config, rules, plans, cycle, cycle.new HostViews(SHARED_READ_AGE), live,
@@ -192,6 +198,52 @@ public final class Watchdog implements AutoCloseable {
         public void streamState(String host, boolean up, boolean reconnect) {
             metrics.eventStream(host, up, reconnect);
         }
+    }
+
+    /**
+     * Runs a failover manager's request here, over this service's warm SSH sessions ({@code POST /api/mha}), and
+     * keeps the watch in step with it: {@code stop} holds the VIPs' repairs and alerts back with a short silence
+     * (MHA's {@code start} follows within seconds; until then the VIP is missing on purpose), {@code start} ends
+     * that silence and starts a cycle of each VIP at once, which then sees the new holder.
+     *
+     * @throws IllegalArgumentException when the request does not map onto this config (nothing ran then)
+     */
+    public Handover.Outcome handover(HandoverRequest request) {
+        HandoverRequest.Resolved r = request.resolve(config);
+        List<String> notes = new ArrayList<>();
+        SilenceStore store = suspensions.store();
+        if (request.command().startsWith("stop") && !request.dryRun()) {
+            for (VipConfig vip : r.vips()) {
+                try {
+                    store.add(r.cluster().name(), Optional.of(vip.name()), HANDOVER_HOLD, "MHA moves the VIP away from "
+                            + r.oldMaster().name() + " (vipwatch mha " + request.command() + ")", HANDOVER_BY);
+                } catch (IOException e) {
+                    notes.add("WARNING: could not hold back repairs of " + vip.name() + " during the handover: "
+                            + e.getMessage());
+                }
+            }
+        }
+        Handover handover = new Handover(config, ssh, mysql, audit, clock, "mha-" + request.command(),
+                request.budget(), dryRun || request.dryRun());
+        Handover.Outcome outcome = request.run(handover, r);
+        if (request.command().equals("start")) {
+            Set<String> moved = new HashSet<>();
+            r.vips().forEach(v -> moved.add(v.name()));
+            try {
+                for (var s : store.list()) {
+                    if (HANDOVER_BY.equals(s.createdBy()) && s.cluster().equals(r.cluster().name())
+                            && s.vip().filter(moved::contains).isPresent() && s.activeAt(clock.instant())) {
+                        store.expire(s.id());
+                    }
+                }
+            } catch (IOException | io.vipwatch.silence.UnknownSilenceException e) {
+                notes.add("WARNING: the handover silence could not be ended: " + e.getMessage());
+            }
+            r.vips().forEach(v -> scheduler.triggerNow(r.cluster().name() + "/" + v.name()));
+        }
+        List<String> lines = new ArrayList<>(notes);
+        lines.addAll(outcome.lines());
+        return new Handover.Outcome(outcome.verdict(), lines);
     }
 
     /** Silences and maintenance windows in force now. */

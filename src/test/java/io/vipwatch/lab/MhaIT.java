@@ -33,6 +33,8 @@ class MhaIT {
     private static final Path DIR = Path.of(System.getenv("VIPWATCH_MHA_LAB_DIR"));
     private static final String VIP = Lab.RW;
     private static final Duration MHA_LIMIT = Duration.ofSeconds(120);
+    /** The status API of the service started in the MHA lab's watchdog namespace (its loopback, not ours). */
+    private static final int PORT = 9181;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static Path config;
     private static Path audit;
@@ -44,7 +46,7 @@ class MhaIT {
         audit = DIR.resolve("mha-audit.jsonl");
         config = DIR.resolve("vipwatch-mha.yml");
         Files.writeString(config, lab.replace("expected_holder: db1 }", "expected_holder: writable }")
-                + "audit_log: " + audit + "\nstate_dir: " + DIR.resolve("state") + "\n");
+                + "audit_log: " + audit + "\nstate_dir: " + DIR.resolve("state") + "\nlisten: 127.0.0.1:" + PORT + "\n");
         String script = Lab.HOME.getParent().resolve("vipwatch") + " mha -c " + config;
         Lab.Run r = lab(List.of(Lab.HOME.resolve("mha-scripts").toString(), script, script), Duration.ofSeconds(30));
         assertThat(r.exit()).as(r.stderr()).isZero();
@@ -95,6 +97,50 @@ class MhaIT {
 
     @Test
     @Order(3)
+    void withTheServiceRunningTheSwitchIsHandedToItAndItDoesNotFightTheMove() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", PREFIX + "-watch", "java", "-jar",
+                Lab.JAR.toString(), "run", "-c", config.toString()).redirectErrorStream(true)
+                .redirectOutput(DIR.resolve("service.out").toFile());
+        Process service = pb.start();
+        try {
+            await("the service's status API", Duration.ofSeconds(60),
+                    () -> read(DIR.resolve("service.out")).contains("status API on http"));
+            long auditBefore = auditLines().size();
+            Timeline t = Timeline.start(1);
+            Lab.Run r = mha("master_switch", "--master_state=alive", "--new_master_host=198.51.100.141",
+                    "--orig_master_is_new_slave", "--interactive=0");
+            String said = r.stdout() + r.stderr();
+            assertThat(r.exit()).as(said).isZero();
+            assertThat(said).contains("done by the running service at http://127.0.0.1:" + PORT + "/api/mha",
+                    "removed rw from db2 eth0", "added rw on db1 eth0", "SQL through rw answered by db1 (server_id=1)");
+            t.awaitWrites(Duration.ofSeconds(30));
+            System.out.println("MhaIT: online switch db2 -> db1 handed to the running service: VIP answers from db1 at +"
+                    + t.answersMs() + " ms, writes resume at +" + t.writesMs() + " ms, MHA done at +"
+                    + r.elapsed().toMillis() + " ms");
+            // Two more cycles of the service after the switch: it saw the VIP on db1, the writable master, and left it.
+            long cycles = rwStatus().path("cycles").asLong();
+            await("two more cycles of rw", Duration.ofSeconds(30), () -> rwStatus().path("cycles").asLong() >= cycles + 2);
+            JsonNode rw = rwStatus();
+            assertThat(Lab.strings(rw.path("holders"))).containsExactly("db1");
+            assertThat(rw.path("expected_holder").asText()).isEqualTo("db1");
+            assertThat(rw.path("silence").isNull()).as("the handover's silence ended with start: " + rw.path("silence"))
+                    .isTrue();
+            List<JsonNode> after = auditLines().subList((int) auditBefore, auditLines().size());
+            assertThat(after).isNotEmpty().allSatisfy(l -> assertThat(l.path("plan").asText())
+                    .as("only the handover's own steps: no repair fought the move").startsWith("mha-"));
+            assertThat(holds("db1")).isTrue();
+            assertThat(holds("db2")).isFalse();
+        } finally {
+            service.destroy(); // SIGTERM: the service finishes what is in flight and exits
+            service.waitFor(30, TimeUnit.SECONDS);
+            if (service.isAlive()) {
+                service.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
     void aCrashedMasterIsFailedOverByTheManagerAndTheVipFollows() throws Exception {
         Path log = DIR.resolve("mha").resolve("manager.log");
         long logStart = Files.exists(log) ? Files.size(log) : 0;
@@ -103,24 +149,25 @@ class MhaIT {
         env(pb.environment());
         Process manager = pb.start();
         try {
-            await("the manager to watch db2", Duration.ofSeconds(60), () -> logSince(log, logStart)
+            await("the manager to watch db1", Duration.ofSeconds(60), () -> logSince(log, logStart)
                     .contains("Ping(SELECT) succeeded, waiting until MySQL doesn't respond"));
-            Timeline t = Timeline.start(-2); // any server but db2
-            lab(List.of(Lab.HOME.resolve("fault").toString(), "mysql-kill", "db2"), Duration.ofSeconds(30));
+            Timeline t = Timeline.start(-1); // any server but db1
+            lab(List.of(Lab.HOME.resolve("fault").toString(), "mysql-kill", "db1"), Duration.ofSeconds(30));
             assertThat(manager.waitFor(MHA_LIMIT.toMillis(), TimeUnit.MILLISECONDS)).as("manager done").isTrue();
             String said = logSince(log, logStart);
             assertThat(manager.exitValue()).as(said).isZero();
-            assertThat(said).contains("vipwatch: vipwatch mha --command=start: cluster lab, old master db2");
+            assertThat(said).contains("vipwatch: vipwatch mha --command=start: cluster lab, old master db1",
+                    "no running service answered"); // the token of the stopped service is left, nobody listens
             List<String> holders = new ArrayList<>();
             for (String h : List.of("db1", "db2", "db3")) {
                 if (holds(h)) {
                     holders.add(h);
                 }
             }
-            assertThat(holders).hasSize(1).doesNotContain("db2");
+            assertThat(holders).hasSize(1).doesNotContain("db1");
             t.awaitWrites(Duration.ofSeconds(30));
             assertThat(t.answeredBy()).isEqualTo(Integer.parseInt(holders.get(0).substring(2)));
-            System.out.println("MhaIT: mariadbd of db2 killed, manager failed over to " + holders.get(0)
+            System.out.println("MhaIT: mariadbd of db1 killed, manager failed over to " + holders.get(0)
                     + " with vipwatch: VIP answers at +" + t.answersMs() + " ms, writes resume at +" + t.writesMs()
                     + " ms");
         } finally {
@@ -132,7 +179,7 @@ class MhaIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aHostThatBlackholesSshHoldsNoCallPastItsTimeout() {
         lab(List.of(Lab.HOME.resolve("fault").toString(), "ssh-blackhole", "db2"), Duration.ofSeconds(30));
         List<String> call = List.of("mha", "-c", config.toString(), "--orig_master_host=198.51.100.142",
@@ -197,6 +244,26 @@ class MhaIT {
             out.add(JSON.readTree(line));
         }
         return out;
+    }
+
+    /** rw in the service's /api/status, read from inside the MHA lab's watchdog namespace. */
+    private static JsonNode rwStatus() {
+        Lab.Run r = Lab.run(List.of("ip", "netns", "exec", PREFIX + "-watch", "curl", "-sf", "--max-time", "5",
+                "http://127.0.0.1:" + PORT + "/api/status"), Duration.ofSeconds(10));
+        try {
+            for (JsonNode v : JSON.readTree(r.stdout()).path("vips")) {
+                if (v.path("vip").asText().equals("rw")) {
+                    return v;
+                }
+            }
+        } catch (IOException e) {
+            throw new AssertionError("not JSON from /api/status: " + r.stdout() + r.stderr(), e);
+        }
+        throw new AssertionError("no rw in /api/status: " + r.stdout());
+    }
+
+    private static String read(Path file) {
+        return logSince(file, 0);
     }
 
     private static String logSince(Path log, long offset) {

@@ -109,7 +109,8 @@ public final class StatusServer implements AutoCloseable {
     /**
      * {@code POST /api/mha}: a JSON {@link HandoverRequest} ({@code command}, {@code old_master} and
      * {@code new_master} as lists of addresses or names, {@code planned}, {@code vips}, {@code budget_ms},
-     * {@code dry_run}); answers {@code exit_code}, {@code verdict} and {@code lines}. Not behind basic auth: the
+     * {@code dry_run}); answers {@code exit_code}, {@code verdict} and {@code lines} (with {@code ?format=text}: the
+     * lines as text, the exit code in {@link #EXIT_HEADER}). Not behind basic auth: the
      * control token, readable only where the service's state is, is the credential.
      */
     private void handover(HttpExchange ex, ControlToken token) throws IOException {
@@ -137,6 +138,12 @@ public final class StatusServer implements AutoCloseable {
         ObjectNode answer = JsonReport.MAPPER.createObjectNode();
         try {
             Handover.Outcome o = w.handover(request);
+            ex.getResponseHeaders().set(EXIT_HEADER, Integer.toString(o.verdict().exitCode));
+            if ("format=text".equals(ex.getRequestURI().getQuery())) {
+                // For the launcher's shell path (no JSON parser there): one line per line, the exit in a header.
+                send(ex, 200, "text/plain; charset=utf-8", String.join("\n", o.lines()) + "\n");
+                return;
+            }
             answer.put("exit_code", o.verdict().exitCode).put("verdict", o.verdict().name().toLowerCase(
                     java.util.Locale.ROOT));
             ArrayNode lines = answer.putArray("lines");
@@ -146,6 +153,9 @@ public final class StatusServer implements AutoCloseable {
             send(ex, 400, answer.put("error", e.getMessage()).toString());
         }
     }
+
+    /** The handover's exit code for MHA, on every answer to {@code POST /api/mha}. */
+    public static final String EXIT_HEADER = "X-Vipwatch-Exit";
 
     /** A handover must finish within the HTTP server's own response limit (maxRspTime, 10 s). */
     public static final long MAX_HANDOVER_MS = 8_000;

@@ -66,7 +66,8 @@ final class MhaCommand implements Callable<Integer> {
     String timeout;
 
     @Option(names = "--vip", paramLabel = "NAME",
-            description = "Move this VIP of the cluster (repeatable); default: its VIPs with expected_holder: writable.")
+            description = "Move this VIP of the cluster (repeatable); default: its VIPs with "
+                    + "expected_holder: writable.")
     List<String> onlyVips = new ArrayList<>();
 
     @Option(names = "--dry-run", description = "Read and check everything; change nothing, audit what would run.")

@@ -93,7 +93,8 @@ final class IpBatch implements AutoCloseable {
             stdin.flush();
         } catch (IOException e) {
             close();
-            return CommandResult.error(host, shown, since(start), "ip -batch on " + host + " is gone: " + e.getMessage());
+            return CommandResult.error(host, shown, since(start),
+                    "ip -batch on " + host + " is gone: " + e.getMessage());
         }
         long deadline = start + timeout.toNanos();
         long pauseNanos = 200_000; // start fine-grained: the answer usually comes within a few milliseconds

@@ -292,7 +292,8 @@ public final class Handover {
             }
         }
         if (there.carrying(ip).isPresent()) {
-            log.record(vip, "add", target.name(), "", null, StepRecord.OK, vip.name() + " is already on " + target.name());
+            log.record(vip, "add", target.name(), "", null, StepRecord.OK,
+                    vip.name() + " is already on " + target.name());
             return Optional.of(named(there.carrying(ip).get().name(), target.iface()));
         }
         Optional<InterfaceName> iface = linkedInterface(log, vip, target, there);

@@ -81,7 +81,8 @@ public record HandoverRequest(String command, List<String> oldMaster, List<Strin
     public Handover.Outcome run(Handover handover, Resolved r) {
         return switch (command) {
             case "status" -> handover.status(r.cluster(), r.vips(), r.oldMaster());
-            case "start" -> handover.start(r.cluster(), r.vips(), Optional.of(r.oldMaster()), r.newMaster().orElseThrow());
+            case "start" -> handover.start(r.cluster(), r.vips(), Optional.of(r.oldMaster()),
+                    r.newMaster().orElseThrow());
             default -> handover.stop(r.cluster(), r.vips(), r.oldMaster(), planned);
         };
     }

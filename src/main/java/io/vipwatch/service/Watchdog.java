@@ -27,6 +27,7 @@ import io.vipwatch.schedule.ProbeScheduler;
 import io.vipwatch.silence.ActiveSilence;
 import io.vipwatch.silence.SilenceStore;
 import io.vipwatch.silence.Suspensions;
+import io.vipwatch.silence.UnknownSilenceException;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -212,11 +213,14 @@ public final class Watchdog implements AutoCloseable {
         HandoverRequest.Resolved r = request.resolve(config);
         List<String> notes = new ArrayList<>();
         SilenceStore store = suspensions.store();
+        List<String> held = new ArrayList<>();
         if (request.command().startsWith("stop") && !request.dryRun()) {
             for (VipConfig vip : r.vips()) {
                 try {
-                    store.add(r.cluster().name(), Optional.of(vip.name()), HANDOVER_HOLD, "MHA moves the VIP away from "
-                            + r.oldMaster().name() + " (vipwatch mha " + request.command() + ")", HANDOVER_BY);
+                    String why = "MHA moves the VIP away from " + r.oldMaster().name() + " (vipwatch mha "
+                            + request.command() + ")";
+                    held.add(store.add(r.cluster().name(), Optional.of(vip.name()), HANDOVER_HOLD, why, HANDOVER_BY)
+                            .id());
                 } catch (IOException e) {
                     notes.add("WARNING: could not hold back repairs of " + vip.name() + " during the handover: "
                             + e.getMessage());
@@ -226,6 +230,16 @@ public final class Watchdog implements AutoCloseable {
         Handover handover = new Handover(config, ssh, mysql, audit, clock, "mha-" + request.command(),
                 request.budget(), dryRun || request.dryRun());
         Handover.Outcome outcome = request.run(handover, r);
+        if (outcome.verdict() == Handover.Verdict.ABORT) {
+            // The switch is called off and the VIPs stay where they are: watch and repair them as before.
+            for (String id : held) {
+                try {
+                    store.expire(id);
+                } catch (IOException | UnknownSilenceException e) {
+                    notes.add("WARNING: the handover silence " + id + " could not be ended: " + e.getMessage());
+                }
+            }
+        }
         if (request.command().equals("start")) {
             Set<String> moved = new HashSet<>();
             r.vips().forEach(v -> moved.add(v.name()));
@@ -236,7 +250,7 @@ public final class Watchdog implements AutoCloseable {
                         store.expire(s.id());
                     }
                 }
-            } catch (IOException | io.vipwatch.silence.UnknownSilenceException e) {
+            } catch (IOException | UnknownSilenceException e) {
                 notes.add("WARNING: the handover silence could not be ended: " + e.getMessage());
             }
             r.vips().forEach(v -> scheduler.triggerNow(r.cluster().name() + "/" + v.name()));

@@ -46,7 +46,8 @@ class MhaIT {
         audit = DIR.resolve("mha-audit.jsonl");
         config = DIR.resolve("vipwatch-mha.yml");
         Files.writeString(config, lab.replace("expected_holder: db1 }", "expected_holder: writable }")
-                + "audit_log: " + audit + "\nstate_dir: " + DIR.resolve("state") + "\nlisten: 127.0.0.1:" + PORT + "\n");
+                + "audit_log: " + audit + "\nstate_dir: " + DIR.resolve("state") + "\nlisten: 127.0.0.1:" + PORT
+                + "\n");
         String script = Lab.HOME.getParent().resolve("vipwatch") + " mha -c " + config;
         Lab.Run r = lab(List.of(Lab.HOME.resolve("mha-scripts").toString(), script, script), Duration.ofSeconds(30));
         assertThat(r.exit()).as(r.stderr()).isZero();
@@ -114,12 +115,14 @@ class MhaIT {
             assertThat(said).contains("done by the running service at http://127.0.0.1:" + PORT + "/api/mha",
                     "removed rw from db2 eth0", "added rw on db1 eth0", "SQL through rw answered by db1 (server_id=1)");
             t.awaitWrites(Duration.ofSeconds(30));
-            System.out.println("MhaIT: online switch db2 -> db1 handed to the running service: VIP answers from db1 at +"
+            System.out.println("MhaIT: online switch db2 -> db1 handed to the running service: VIP answers from db1 "
+                    + "at +"
                     + t.answersMs() + " ms, writes resume at +" + t.writesMs() + " ms, MHA done at +"
                     + r.elapsed().toMillis() + " ms");
             // Two more cycles of the service after the switch: it saw the VIP on db1, the writable master, and left it.
             long cycles = rwStatus().path("cycles").asLong();
-            await("two more cycles of rw", Duration.ofSeconds(30), () -> rwStatus().path("cycles").asLong() >= cycles + 2);
+            await("two more cycles of rw", Duration.ofSeconds(30),
+                    () -> rwStatus().path("cycles").asLong() >= cycles + 2);
             JsonNode rw = rwStatus();
             assertThat(Lab.strings(rw.path("holders"))).containsExactly("db1");
             assertThat(rw.path("expected_holder").asText()).isEqualTo("db1");

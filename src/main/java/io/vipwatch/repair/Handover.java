@@ -38,9 +38,9 @@ import java.util.concurrent.TimeoutException;
  *
  * <ul>
  *   <li>{@link #stop}: {@code ip addr del} of the VIPs on the old master. An old master that cannot be reached is a
- *       {@link Verdict#WARNING} in a failover (MHA carries on; {@code vipwatch run} removes the stale VIP when the
- *       host comes back, as a duplicate holder) and an {@link Verdict#ABORT} in a planned switch (nothing is lost by
- *       not switching).</li>
+ *       {@link Verdict#WARNING} in a failover (MHA carries on; when the host comes back with the VIP,
+ *       {@code vipwatch run} sees a duplicate holder and removes it once it can tell the master, not yet while both
+ *       are writable) and an {@link Verdict#ABORT} in a planned switch (nothing is lost by not switching).</li>
  *   <li>{@link #start}: the target's link (or its fallback interface), no VIP on a third host, no MAC but the old
  *       master's answering for the VIP ({@code arping -D}), {@code ip addr add}, the first gratuitous ARPs at once,
  *       then {@code SELECT} through the VIP until the new master answers. MHA sets {@code read_only=0} only after
@@ -162,8 +162,9 @@ public final class Handover {
                     + String.join(", ", vips.stream().map(VipConfig::name).toList()) + ") may still be up there";
             return planned ? log.outcome(Verdict.ABORT, what + "; the switch is called off")
                     : log.outcome(Verdict.WARNING, "WARNING: " + what + ". Failover continues; when "
-                            + master.name() + " comes back with a VIP, vipwatch run removes it (duplicate-holders) "
-                            + "and points clients back at the new master");
+                            + master.name() + " comes back with a VIP, vipwatch run reports duplicate-holders and "
+                            + "removes it once it can tell the master; until then, make sure " + master.name()
+                            + " stays fenced");
         }
         Verdict verdict = Verdict.DONE;
         for (VipConfig vip : vips) {
@@ -252,8 +253,9 @@ public final class Handover {
     }
 
     /** Checks and adds one VIP on the target; the interface it is on then, or empty when it could not be. */
-    private Optional<InterfaceName> place(Log log, ClusterConfig cluster, VipConfig vip, Optional<HostConfig> oldMaster,
-                          HostConfig target, Map<String, Optional<HostSnapshot>> seen) {
+    private Optional<InterfaceName> place(Log log, ClusterConfig cluster, VipConfig vip,
+                                          Optional<HostConfig> oldMaster, HostConfig target,
+                                          Map<String, Optional<HostSnapshot>> seen) {
         String ip = vip.address().ip();
         String old = oldMaster.map(HostConfig::name).orElse("");
         HostSnapshot there = seen.get(target.name()).orElseThrow();

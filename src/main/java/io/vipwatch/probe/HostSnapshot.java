@@ -1,5 +1,10 @@
 package io.vipwatch.probe;
 
+import io.vipwatch.config.HostConfig;
+import io.vipwatch.remote.CommandResult;
+import io.vipwatch.remote.Commands;
+import io.vipwatch.remote.SshPool;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -7,6 +12,19 @@ import java.util.Optional;
 public record HostSnapshot(Map<String, InterfaceState> interfaces) {
     public HostSnapshot {
         interfaces = Map.copyOf(interfaces);
+    }
+
+    /** Reads {@code host}'s interfaces over its pooled SSH session (one {@code ip addr show}), within {@code timeout}. */
+    public static Observed<HostSnapshot> read(SshPool ssh, HostConfig host, Duration timeout) {
+        CommandResult r = ssh.ip(host, Commands.INTERFACES, timeout);
+        if (!r.succeeded()) {
+            return Observed.unknown(r);
+        }
+        try {
+            return Observed.ok(IpParsers.interfaces(r.stdout()), r.elapsed());
+        } catch (IllegalArgumentException e) {
+            return Observed.error(host.name() + ": unexpected output of ip: " + e.getMessage(), r.elapsed());
+        }
     }
 
     public Optional<InterfaceState> iface(String name) {

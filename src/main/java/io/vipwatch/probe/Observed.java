@@ -1,5 +1,6 @@
 package io.vipwatch.probe;
 
+import io.vipwatch.remote.CommandResult;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,6 +37,13 @@ public record Observed<T>(Status status, T value, String detail, Duration elapse
     }
 
     /** Not answered yet: the facts were taken while this probe was still running. */
+    /** What a command that did not exit 0 tells: TIMEOUT when it ran out of time, else ERROR, with why. */
+    public static <T> Observed<T> unknown(CommandResult r) {
+        // A failed connection says all in its detail; a command that ran and failed needs the command line too.
+        String detail = r.outcome() == CommandResult.Outcome.ERROR && !r.detail().isEmpty() ? r.detail() : r.summary();
+        return r.outcome() == CommandResult.Outcome.TIMEOUT ? timeout(detail, r.elapsed()) : error(detail, r.elapsed());
+    }
+
     public static <T> Observed<T> pending(Duration elapsed) {
         return new Observed<>(Status.PENDING, null, "not answered yet", elapsed);
     }

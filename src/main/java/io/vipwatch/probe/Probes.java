@@ -50,15 +50,7 @@ final class Probes implements AutoCloseable {
 
     /** Every interface of a host, with its addresses, MAC and link state. */
     Observed<HostSnapshot> location(HostConfig host) {
-        CommandResult r = ssh.ip(host, Commands.INTERFACES, config.ssh().commandTimeout());
-        if (!r.succeeded()) {
-            return unknown(r);
-        }
-        try {
-            return Observed.ok(IpParsers.interfaces(r.stdout()), r.elapsed());
-        } catch (IllegalArgumentException e) {
-            return Observed.error(host.name() + ": unexpected output of ip: " + e.getMessage(), r.elapsed());
-        }
+        return HostSnapshot.read(ssh, host, config.ssh().commandTimeout());
     }
 
     /** One echo request. No reply is a fact (ok=false); only a ping that could not run is unknown. */
@@ -74,7 +66,7 @@ final class Probes implements AutoCloseable {
                 case 1 -> Observed.ok(new PingReply(false, 0, "no reply within " + wait.toMillis() + "ms"), r.elapsed());
                 default -> Observed.ok(new PingReply(false, 0, firstLine(r.stderr() + r.stdout())), r.elapsed());
             };
-            case TIMEOUT, ERROR -> unknown(r);
+            case TIMEOUT, ERROR -> Observed.unknown(r);
         };
     }
 
@@ -89,7 +81,7 @@ final class Probes implements AutoCloseable {
                         .orElseGet(() -> local.run(Commands.NEIGHBOURS, config.ssh().commandTimeout())), executor));
         return reads.next().thenApply(r -> r.succeeded()
                 ? Observed.ok(IpParsers.neighbour(r.stdout(), vip.address().ip()).orElse(ArpView.none()), r.elapsed())
-                : unknown(r));
+                : Observed.unknown(r));
     }
 
     /**
@@ -199,7 +191,7 @@ final class Probes implements AutoCloseable {
         boolean ran = r.outcome() == CommandResult.Outcome.COMPLETED
                 && (r.exitCode() == 0 || r.exitCode() == 1 || r.exitCode() == 124);
         if (!ran) {
-            return unknown(r);
+            return Observed.unknown(r);
         }
         return Observed.ok(IpParsers.arpingMacs(r.stdout()), r.elapsed());
     }
@@ -207,13 +199,6 @@ final class Probes implements AutoCloseable {
     /** {@code SELECT 1} and the server's identity, on the VIP or on a host's own address. */
     MysqlClient.Answer sql(String ip, boolean role) {
         return mysql.ask(ip, role);
-    }
-
-    private static <T> Observed<T> unknown(CommandResult r) {
-        // A failed connection says all in its detail; a command that ran and failed needs the command line too.
-        String detail = r.outcome() == CommandResult.Outcome.ERROR && !r.detail().isEmpty() ? r.detail() : r.summary();
-        return r.outcome() == CommandResult.Outcome.TIMEOUT ? Observed.timeout(detail, r.elapsed())
-                : Observed.error(detail, r.elapsed());
     }
 
     static String firstLine(String s) {

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 final class GuardStep implements Step {
     private static final Pattern REPLY = Pattern.compile("reply from \\S+ \\[([0-9A-Fa-f:]{17})\\]",
             Pattern.CASE_INSENSITIVE);
-    static final Pattern SENT = Pattern.compile("^Sent [1-9][0-9]* probe", Pattern.MULTILINE);
+    private static final Pattern SENT = Pattern.compile("^Sent [1-9][0-9]* probe", Pattern.MULTILINE);
 
     @Override
     public void check(RepairRun run) throws Stop {
@@ -63,16 +63,11 @@ final class GuardStep implements Step {
             return;
         }
         CommandResult result = r.get();
-        // 124: timeout(1) ended the wait (no reply, the usual case); 1: arping -D got a reply; 0: none within -w.
-        boolean ran = result.outcome() == CommandResult.Outcome.COMPLETED
-                && List.of(0, 1, 124).contains(result.exitCode());
-        if (!ran) {
+        if (!ran(result)) {
             throw run.refused(result, "cannot tell whether another MAC answers for the VIP: arping -D from " + where
                     + " did not run");
         }
-        if (!SENT.matcher(result.stdout()).find()) {
-            // On SIGINT arping prints "Sent N probes": without it, the window may have closed before the request
-            // left (a slow start on a loaded host), and silence would prove nothing.
+        if (!sent(result)) {
             throw run.refused(result, "cannot tell whether another MAC answers for the VIP: arping -D from " + where
                     + " sent no request within " + window.toMillis() + "ms");
         }
@@ -83,6 +78,20 @@ final class GuardStep implements Step {
         }
         run.record(result, StepRecord.OK, "no reply to arping -D from " + where + " within "
                 + window.toMillis() + "ms");
+    }
+
+    /** Whether {@code arping -D} ran to its end or was cut short by timeout(1), as meant. */
+    static boolean ran(CommandResult r) {
+        // 124: timeout(1) ended the wait (no reply, the usual case); 1: arping -D got a reply; 0: none within -w.
+        return r.outcome() == CommandResult.Outcome.COMPLETED && List.of(0, 1, 124).contains(r.exitCode());
+    }
+
+    /**
+     * Whether the request went out: on SIGINT arping prints "Sent N probes"; without it, the window may have closed
+     * before the request left (a slow start on a loaded host), and silence would prove nothing.
+     */
+    static boolean sent(CommandResult r) {
+        return SENT.matcher(r.stdout()).find();
     }
 
     /** The MAC of every "reply from" line, lower case; a reply line without a readable MAC counts as "?". */

@@ -10,9 +10,8 @@ import io.vipwatch.config.VipAddress;
 import io.vipwatch.config.VipConfig;
 import io.vipwatch.probe.HostSnapshot;
 import io.vipwatch.probe.InterfaceState;
-import io.vipwatch.probe.IpParsers;
+import io.vipwatch.probe.Observed;
 import io.vipwatch.remote.CommandResult;
-import io.vipwatch.remote.Commands;
 import io.vipwatch.remote.MysqlClient;
 import io.vipwatch.remote.ShellWords;
 import io.vipwatch.remote.SshPool;
@@ -67,9 +66,9 @@ public final class Handover {
             this.exitCode = exitCode;
         }
 
+        /** The graver of the two: the constants are declared from the mildest to the gravest. */
         Verdict worst(Verdict other) {
-            return other.exitCode == 1 || exitCode == 1 ? ABORT : other.exitCode == 10 || exitCode == 10 ? WARNING
-                    : DONE;
+            return compareTo(other) >= 0 ? this : other;
         }
     }
 
@@ -353,8 +352,7 @@ public final class Handover {
         Duration window = config.repairs().guardWindow();
         List<String> argv = RepairCommands.duplicateProbe(iface, vip.address().address(), window);
         CommandResult r = ssh.exec(target, argv, bounded(window.plus(config.ssh().commandTimeout())));
-        boolean ran = r.outcome() == CommandResult.Outcome.COMPLETED && List.of(0, 1, 124).contains(r.exitCode())
-                && GuardStep.SENT.matcher(r.stdout()).find();
+        boolean ran = GuardStep.ran(r) && GuardStep.sent(r);
         List<String> others = new ArrayList<>(GuardStep.replies(r.stdout()));
         oldMac.ifPresent(others::remove);
         if (!ran || !others.isEmpty()) {
@@ -432,17 +430,11 @@ public final class Handover {
 
     /** A host's interfaces, or empty when they cannot be read (logged). */
     private Optional<HostSnapshot> read(HostConfig host, Log log) {
-        CommandResult r = ssh.ip(host, Commands.INTERFACES, bounded(config.ssh().commandTimeout()));
-        if (!r.succeeded()) {
-            log.line(host.name() + ": " + r.summary());
-            return Optional.empty();
+        Observed<HostSnapshot> seen = HostSnapshot.read(ssh, host, bounded(config.ssh().commandTimeout()));
+        if (!seen.known()) {
+            log.line(host.name() + ": " + seen.detail());
         }
-        try {
-            return Optional.of(IpParsers.interfaces(r.stdout()));
-        } catch (IllegalArgumentException e) {
-            log.line(host.name() + ": unexpected output of ip: " + e.getMessage());
-            return Optional.empty();
-        }
+        return seen.get();
     }
 
     private long remainingNanos() {

@@ -39,12 +39,12 @@ public record HandoverRequest(String command, List<String> oldMaster, List<Strin
             throw new IllegalArgumentException("--command must be status, stop, stopssh or start, not '" + command
                     + "'");
         }
-        Resolved old = match(config, oldMaster).orElseThrow(() -> new IllegalArgumentException(
+        Found old = match(config, oldMaster).orElseThrow(() -> new IllegalArgumentException(
                 "the old master (" + String.join(", ", oldMaster) + ") is no host of " + config.source()));
         ClusterConfig cluster = old.cluster();
         Optional<HostConfig> target = Optional.empty();
         if (command.equals("start")) {
-            target = match(config, newMaster).filter(m -> m.cluster() == cluster).map(Resolved::oldMaster);
+            target = match(config, newMaster).filter(m -> m.cluster() == cluster).map(Found::host);
             if (target.isEmpty()) {
                 throw new IllegalArgumentException("the new master (" + String.join(", ", newMaster)
                         + ") is no host of cluster '" + cluster.name() + "' in " + config.source());
@@ -58,17 +58,20 @@ public record HandoverRequest(String command, List<String> oldMaster, List<Strin
                             + "expected_holder: writable (or name them with --vip)"
                     : "cluster '" + cluster.name() + "' has no VIP named " + String.join(", ", vips));
         }
-        return new Resolved(cluster, old.oldMaster(), target, moved);
+        return new Resolved(cluster, old.host(), target, moved);
     }
 
     /** The configured host meant: by address first (MHA passes the resolved IP), then by name. */
-    static Optional<Resolved> match(Config config, List<String> ipsOrNames) {
+    private record Found(ClusterConfig cluster, HostConfig host) {
+    }
+
+    private static Optional<Found> match(Config config, List<String> ipsOrNames) {
         for (boolean byAddress : List.of(true, false)) {
             for (String g : ipsOrNames) {
                 for (ClusterConfig c : config.clusters()) {
                     for (HostConfig h : c.hosts()) {
                         if ((byAddress ? h.ip() : h.name()).equals(g)) {
-                            return Optional.of(new Resolved(c, h, Optional.empty(), List.of()));
+                            return Optional.of(new Found(c, h));
                         }
                     }
                 }

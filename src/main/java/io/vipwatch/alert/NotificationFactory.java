@@ -195,6 +195,7 @@ public final class NotificationFactory {
             line(lines, "unknown", "hosts not reached: " + String.join(", ", loc.unreachable()));
         }
         line(lines, "expected holder", f.expectedHolder().orElse("(none: policy " + f.vip().policy().label() + ")"));
+        f.handover().ifPresent(h -> line(lines, "last handover", "to " + h.host() + " at " + h.at() + " by " + h.by()));
         if (!loc.linkDown().isEmpty()) {
             line(lines, "link down", String.join(", ", loc.linkDown()));
         }

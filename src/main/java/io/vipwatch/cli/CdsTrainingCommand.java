@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -67,7 +68,7 @@ final class CdsTrainingCommand implements Callable<Integer> {
                     List.of(new ArpView("local", Observed.ok(new NeighbourEntry("eth0", "02:00:00:00:00:01", "STALE"), MS))),
                     Observed.ok(List.of("02:00:00:00:00:01"), MS),
                     Observed.ok(new SqlReply(true, "h1", "server_id=1", 1, null, false, ""), MS),
-                    new io.vipwatch.probe.Roles(List.of("h1"), true));
+                    new io.vipwatch.probe.Roles(List.of("h1"), true), Optional.empty());
             List<CheckedVip> results = List.of(new CheckedVip(facts, rules.evaluate(facts)));
             JsonReport.render(results, MS);
             TableReport.render(new PrintWriter(Writer.nullWriter()), config.source(), results, MS);

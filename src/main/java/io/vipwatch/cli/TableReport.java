@@ -1,5 +1,6 @@
 package io.vipwatch.cli;
 
+import io.vipwatch.config.HolderPolicy;
 import io.vipwatch.probe.ArpView;
 import io.vipwatch.probe.Location;
 import io.vipwatch.probe.Observed;
@@ -9,12 +10,14 @@ import io.vipwatch.probe.VipFacts;
 import io.vipwatch.report.CheckedVip;
 import io.vipwatch.report.Text;
 import io.vipwatch.rule.Problem;
+import io.vipwatch.state.HandedOver;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /** The human report of {@code check}: one line per VIP, then each problem with the evidence behind it. */
 final class TableReport {
@@ -22,6 +25,19 @@ final class TableReport {
         "STATUS"};
 
     private TableReport() {
+    }
+
+    /**
+     * Who should hold the VIP this cycle (for {@code writable}: the master); {@code (writable?)} when unknown, and
+     * {@code db2 (handover)} when a failover manager's handover decided it.
+     */
+    private static String expected(VipFacts f) {
+        Optional<String> host = f.expectedHolder();
+        if (host.isEmpty()) {
+            return "(" + f.vip().policy().label() + (f.vip().policy().kind() == HolderPolicy.Kind.ANY ? ")" : "?)");
+        }
+        boolean handed = f.handover().map(HandedOver::host).equals(host);
+        return host.get() + (handed ? " (handover)" : "");
     }
 
     static void render(PrintWriter out, Path config, List<CheckedVip> results, Duration elapsed) {
@@ -34,7 +50,7 @@ final class TableReport {
             rows.add(new String[] {
                 f.cluster() + "/" + f.vip().name(),
                 f.vip().address().toString(),
-                f.vip().expectedHolder().orElse("(any)"),
+                expected(f),
                 holders(f.location()),
                 ping(f.ping()),
                 arp(f.arp()),

@@ -7,6 +7,7 @@ import io.vipwatch.config.VipConfig;
 import io.vipwatch.remote.LocalExec;
 import io.vipwatch.remote.MysqlClient;
 import io.vipwatch.remote.SshPool;
+import io.vipwatch.state.Handovers;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,16 +47,19 @@ public final class ProbeCycle implements AutoCloseable {
     private final ExecutorService sqlExecutor;
     private final Clock clock;
     private final LiveLocations live;
+    private final Handovers handovers;
 
     /**
      * @param live      learns every host read (the service keeps it current with address events)
      * @param arpSocket ask ARP through an in-process {@link ArpSocket} rather than an arping per VIP: for the
      *                  service; a one-shot check would spend more loading JNA (~0.5 s) than it saves
+     * @param handovers where failover managers put the VIPs (read for each VIP's facts)
      */
     public ProbeCycle(Config config, SshPool ssh, LocalExec local, MysqlClient mysql, ProbeThreads threads,
-                      Clock clock, LiveLocations live, boolean arpSocket) {
+                      Clock clock, LiveLocations live, boolean arpSocket, Handovers handovers) {
         this.config = config;
         this.live = live;
+        this.handovers = handovers;
         this.probes = new Probes(config, ssh, local, mysql, threads.calls(), arpSocket);
         this.executor = threads.calls();
         this.sqlExecutor = threads.sql();
@@ -196,8 +200,8 @@ public final class ProbeCycle implements AutoCloseable {
         CompletableFuture<MysqlClient.Answer> sql = within(
                 warm.handle((v, e) -> null).thenApplyAsync(v -> probes.sql(vip.address().ip(), false), sqlExecutor),
                 sqlBudget().plus(DRIVER_WARMUP), (d, e) -> new MysqlClient.Answer(false, null, e, d, true));
-        return new VipProbe(cluster, vip, clock.instant(), System.nanoTime(), views, identities, ping, names, arp, l2,
-                sql);
+        return new VipProbe(cluster, vip, handovers.applying(cluster.name(), vip), clock.instant(), System.nanoTime(),
+                views, identities, ping, names, arp, l2, sql);
     }
 
     private static boolean resolved(ArpView view) {

@@ -3,12 +3,14 @@ package io.vipwatch.probe;
 import io.vipwatch.config.ClusterConfig;
 import io.vipwatch.config.VipConfig;
 import io.vipwatch.remote.MysqlClient;
+import io.vipwatch.state.HandedOver;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -22,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 public final class VipProbe {
     private final ClusterConfig cluster;
     private final VipConfig vip;
+    private final Optional<HandedOver> handover;
     private final Instant started;
     private final long startNanos;
     private final Map<String, CompletableFuture<Observed<HostSnapshot>>> views;
@@ -32,13 +35,14 @@ public final class VipProbe {
     private final List<CompletableFuture<Observed<List<String>>>> l2;
     private final CompletableFuture<MysqlClient.Answer> sql;
 
-    VipProbe(ClusterConfig cluster, VipConfig vip, Instant started, long startNanos,
+    VipProbe(ClusterConfig cluster, VipConfig vip, Optional<HandedOver> handover, Instant started, long startNanos,
              Map<String, CompletableFuture<Observed<HostSnapshot>>> views,
              Map<String, CompletableFuture<MysqlClient.Answer>> identities,
              CompletableFuture<Observed<PingReply>> ping, List<String> vantages, List<CompletableFuture<ArpView>> arp,
              List<CompletableFuture<Observed<List<String>>>> l2, CompletableFuture<MysqlClient.Answer> sql) {
         this.cluster = cluster;
         this.vip = vip;
+        this.handover = handover;
         this.started = started;
         this.startNanos = startNanos;
         this.views = views;
@@ -88,7 +92,7 @@ public final class VipProbe {
         List<ArpView> entries = vantages.stream().map(v -> new ArpView(v, Observed.pending(now))).toList();
         return new VipFacts(cluster.name(), vip, started, now, LocationAssembler.locate(cluster, vip, views),
                 Observed.pending(now), entries, Observed.pending(now), Observed.pending(now),
-                new Roles(List.of(), false));
+                new Roles(List.of(), false), handover);
     }
 
     /** Location, ARP entries and L2 replies; ping, SQL and roles only if they already answered. */
@@ -137,7 +141,7 @@ public final class VipProbe {
         Observed<List<String>> macs = waitForArp || l2.stream().allMatch(CompletableFuture::isDone)
                 ? L2Merge.merge(l2) : Observed.pending(elapsed());
         Location location = LocationAssembler.locate(cluster, vip, hostViews);
-        return new VipFacts(cluster.name(), vip, started, elapsed(), location, p, entries, macs, s, roles);
+        return new VipFacts(cluster.name(), vip, started, elapsed(), location, p, entries, macs, s, roles, handover);
     }
 
     private Duration elapsed() {

@@ -15,6 +15,9 @@ import io.vipwatch.remote.CommandResult;
 import io.vipwatch.remote.MysqlClient;
 import io.vipwatch.remote.ShellWords;
 import io.vipwatch.remote.SshPool;
+import io.vipwatch.state.HandedOver;
+import io.vipwatch.state.Handovers;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,12 +41,13 @@ import java.util.concurrent.TimeoutException;
  * <ul>
  *   <li>{@link #stop}: {@code ip addr del} of the VIPs on the old master. An old master that cannot be reached is a
  *       {@link Verdict#WARNING} in a failover (MHA carries on; when the host comes back with the VIP,
- *       {@code vipwatch run} sees a duplicate holder and removes it once it can tell the master, not yet while both
- *       are writable) and an {@link Verdict#ABORT} in a planned switch (nothing is lost by not switching).</li>
+ *       {@code vipwatch run} sees a duplicate holder and removes it from the host that the handover did not name)
+ *       and an {@link Verdict#ABORT} in a planned switch (nothing is lost by not switching).</li>
  *   <li>{@link #start}: the target's link (or its fallback interface), no VIP on a third host, no MAC but the old
  *       master's answering for the VIP ({@code arping -D}), {@code ip addr add}, the first gratuitous ARPs at once,
  *       then {@code SELECT} through the VIP until the new master answers. MHA sets {@code read_only=0} only after
- *       this returns, so nothing slow happens here: the later bursts are the running service's job.</li>
+ *       this returns, so nothing slow happens here: the later bursts are the running service's job. Each VIP put in
+ *       place is written down as handed over ({@link Handovers}), so the watch expects it there from now on.</li>
  *   <li>{@link #status}: the old master answers over SSH and the VIPs are where they should be.</li>
  * </ul>
  *
@@ -88,6 +92,8 @@ public final class Handover {
      * a millisecond.
      */
     private static final Duration VERIFY_CONNECT = Duration.ofMillis(200);
+    /** Who a {@link HandedOver} names as its author. */
+    static final String HANDED_OVER_BY = "MHA, through vipwatch mha --command=start";
     /** How much longer than the other hosts' reads {@code start} waits for the old master's. */
     private static final Duration OLD_MASTER_GRACE = Duration.ofMillis(250);
 
@@ -102,6 +108,7 @@ public final class Handover {
     private final long deadlineNanos;
     private final String id = UUID.randomUUID().toString().substring(0, 8);
     private final String rule;
+    private final Handovers handovers;
 
     /**
      * @param rule   what the audit lines name as their cause, e.g. {@code mha-start}
@@ -121,12 +128,13 @@ public final class Handover {
         this.rule = rule;
         this.dryRun = dryRun || config.repairs().dryRun();
         this.deadlineNanos = System.nanoTime() + budget.toNanos();
+        this.handovers = new Handovers(config.stateDir(), clock);
     }
 
     /**
      * The VIPs that follow the master: those with policy {@code writable}. A static {@code expected_holder} is the
-     * operator's word that the VIP belongs on that host; moving it anyway would have the running service move it
-     * back (it does not yet learn of a switch), so such a VIP moves only when named ({@code --vip}).
+     * operator's word that the VIP belongs on that host, which need not be the master (a reader VIP on a replica),
+     * so such a VIP moves only when named ({@code --vip}); the watch then expects it on the new host.
      */
     public static List<VipConfig> followingMaster(ClusterConfig cluster) {
         return cluster.vips().stream().filter(v -> v.policy().kind() == HolderPolicy.Kind.WRITABLE).toList();
@@ -227,6 +235,9 @@ public final class Handover {
                     continue;
                 }
                 added.add(vip);
+                if (!dryRun) {
+                    announcing.add(CompletableFuture.runAsync(() -> remember(log, cluster, vip, target), pool));
+                }
                 // Each packet's arping lingers after sending (cut at PACKET_WINDOW): they go out in parallel, and
                 // verify does not wait for them; the call does, before it returns.
                 for (boolean unsolicited : List.of(true, false)) {
@@ -248,6 +259,20 @@ public final class Handover {
                     : "started, with warnings above");
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Writes down that the VIP now belongs on the target, for the watch (see {@link Handovers}): it then neither
+     * moves a static VIP back nor lets an old master that returns with the VIP keep it. A failure to write is a
+     * warning; the VIP is in place either way.
+     */
+    private void remember(Log log, ClusterConfig cluster, VipConfig vip, HostConfig target) {
+        try {
+            handovers.record(cluster.name(), vip, target.name(), HANDED_OVER_BY);
+        } catch (IOException e) {
+            log.line("WARNING: " + vip.name() + " is on " + target.name() + ", but the watch could not be told ("
+                    + e.getMessage() + "): it may still expect the VIP on the old holder");
         }
     }
 

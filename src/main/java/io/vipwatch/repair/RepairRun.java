@@ -93,9 +93,7 @@ final class RepairRun {
      * predate its L2 replies (a second holder added in between is seen answering ARP but not yet holding).
      */
     void relocate() {
-        VipFacts f = facts;
-        facts = new VipFacts(f.cluster(), f.vip(), f.observedAt(), f.elapsed(), request.relocate().get(), f.ping(),
-                f.arp(), f.l2Macs(), f.sql(), f.roles());
+        facts = facts.withLocation(request.relocate().get());
     }
 
     ClusterConfig cluster() {

@@ -53,6 +53,8 @@ public final class JsonReport {
         n.put("prefix_length", f.vip().address().prefixLength());
         n.put("policy", f.vip().policy().label());
         n.put("expected_holder", f.expectedHolder().orElse(null)); // for policy writable: this cycle's master
+        f.handover().ifPresentOrElse(h -> n.putObject("handover").put("host", h.host()).put("at", h.at().toString())
+                .put("by", h.by()), () -> n.putNull("handover"));
         strings(n.putArray("holders"), loc.holders());
         n.put("location_complete", loc.complete());
         strings(n.putArray("unreachable_hosts"), loc.unreachable());

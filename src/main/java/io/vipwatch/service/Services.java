@@ -8,14 +8,16 @@ import io.vipwatch.repair.RepairPlans;
 import io.vipwatch.repair.Repairer;
 import io.vipwatch.rule.RuleSet;
 import io.vipwatch.silence.Suspensions;
+import io.vipwatch.state.Handovers;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 
 /**
  * What every VIP's cycle shares: the config, rules and plans, the probe machinery (with the hosts' interfaces as
- * address events keep them), the repair limits, the silences, and alerting (empty when no channel is configured).
+ * address events keep them), the repair limits, the silences, the handovers, and alerting (empty when no channel is
+ * configured).
  */
 record Services(Config config, RuleSet rules, RepairPlans plans, ProbeCycle cycle, ProbeCycle.HostViews sharedViews,
                 LiveLocations live, Repairer repairer, Semaphore repairSlots, boolean dryRun, Suspensions suspensions,
-                Optional<Alerting> alerting, Metrics metrics) {
+                Handovers handovers, Optional<Alerting> alerting, Metrics metrics) {
 }

@@ -1,6 +1,7 @@
 package io.vipwatch.service;
 
 import io.vipwatch.config.ClusterConfig;
+import io.vipwatch.config.HolderPolicy;
 import io.vipwatch.config.VipConfig;
 import io.vipwatch.probe.VipFacts;
 import io.vipwatch.probe.VipProbe;
@@ -12,6 +13,8 @@ import io.vipwatch.rule.FactSchema;
 import io.vipwatch.rule.Rule;
 import io.vipwatch.rule.RuleTracker;
 import io.vipwatch.silence.ActiveSilence;
+import io.vipwatch.state.HandedOver;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -142,6 +145,9 @@ final class VipWatch {
             repairsDone = repairsDone || repairIfDue(facts, heard.keySet());
         }
         VipFacts facts = probe.complete(cutShort);
+        if (facts.handoverOutdated()) {
+            forgetHandover(facts);
+        }
         Evaluation evaluation = evaluate(facts);
         confirm(facts, evaluation, heard, silence);
         record(tracker.update(evaluation, rule -> !decided.contains(rule)), "");
@@ -156,6 +162,24 @@ final class VipWatch {
                 services.dryRun() || vip.dryRun()), clock.instant()));
         services.metrics().vipCycle(facts, ruleNames, now.problems().keySet(), silence.isPresent(),
                 Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /**
+     * Drops a handover the cluster has moved on from (see {@link VipFacts#handoverOutdated()}), so that it cannot
+     * decide a later split brain. The facts of this cycle keep it; the next cycle's do not.
+     */
+    private void forgetHandover(VipFacts facts) {
+        HandedOver h = facts.handover().orElseThrow();
+        try {
+            if (services.handovers().forget(h)) {
+                boolean writable = vip.policy().kind() == HolderPolicy.Kind.WRITABLE;
+                log.info("{}: forgot the handover of {} to {} ({}): {} is now the single {}", key(), vip.name(),
+                        h.host(), h.at(), writable ? facts.roles().masters().get(0) : facts.location().holders().get(0),
+                        writable ? "writable master" : "holder");
+            }
+        } catch (IOException e) {
+            log.warn("{}: cannot forget the outdated handover to {}: {}", key(), h.host(), e.getMessage());
+        }
     }
 
     /**
@@ -292,7 +316,7 @@ final class VipWatch {
             return facts.expectedHolder();
         }
         List<String> holders = facts.location().holders();
-        return facts.vip().policy().kind() == io.vipwatch.config.HolderPolicy.Kind.ANY && holders.size() == 1
+        return facts.vip().policy().kind() == HolderPolicy.Kind.ANY && holders.size() == 1
                 ? Optional.of(holders.get(0)) : Optional.empty();
     }
 

@@ -28,6 +28,7 @@ import io.vipwatch.silence.ActiveSilence;
 import io.vipwatch.silence.SilenceStore;
 import io.vipwatch.silence.Suspensions;
 import io.vipwatch.silence.UnknownSilenceException;
+import io.vipwatch.state.Handovers;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -68,6 +69,7 @@ public final class Watchdog implements AutoCloseable {
     private final ProbeCycle cycle;
     private final Clock clock;
     private final MysqlClient mysql;
+    private final Handovers handovers;
     /** How long a handover's stop holds a VIP's repairs back at most, should MHA's start never come. */
     static final Duration HANDOVER_HOLD = Duration.ofMinutes(2);
     static final String HANDOVER_BY = "vipwatch mha";
@@ -87,12 +89,14 @@ public final class Watchdog implements AutoCloseable {
         LocalExec local = new LocalExec();
         LiveLocations live = new LiveLocations();
         this.mysql = new MysqlClient(config.mysql());
-        this.cycle = new ProbeCycle(config, ssh, local, mysql, probeThreads, clock, live, true);
+        this.handovers = new Handovers(config.stateDir(), clock);
+        this.cycle = new ProbeCycle(config, ssh, local, mysql, probeThreads, clock, live, true, handovers);
         this.suspensions = new Suspensions(new SilenceStore(config.stateDir(), clock), config.maintenance(), clock);
         this.alerting = Alerting.of(config, rules, templates, clock, metrics);
         Services services = new Services(config, rules, plans, cycle, cycle.new HostViews(SHARED_READ_AGE), live,
                 new Repairer(config, ssh, local, audit, clock, Sleeper.REAL, afterwards),
-                new Semaphore(config.repairs().maxConcurrent()), this.dryRun, suspensions, alerting, metrics);
+                new Semaphore(config.repairs().maxConcurrent()), this.dryRun, suspensions, handovers, alerting,
+                metrics);
         for (ClusterConfig cluster : config.clusters()) {
             for (VipConfig vip : cluster.vips()) {
                 VipWatch w = new VipWatch(cluster, vip, services, clock);

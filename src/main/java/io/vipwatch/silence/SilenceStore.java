@@ -1,12 +1,12 @@
 package io.vipwatch.silence;
 
 import io.vipwatch.state.AtomicFile;
+import io.vipwatch.state.StateLock;
+import io.vipwatch.state.WatchedFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,8 +19,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The silences, kept in {@code <state_dir>/silences.json} so that they survive restarts and are shared between the
@@ -28,15 +26,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Writers take an exclusive lock on {@code silences.lock}, read, change and replace the file atomically, so
  * concurrent {@code silence add}s never lose each other. Readers take no lock: they always see a whole file.
- * {@link #current()} — the service's read — is cheap (one {@code stat} while nothing changed) and never throws:
- * an unreadable or corrupt file is logged once and the last good content stays in force, because silently
- * dropping a silence would unleash repairs during planned work. {@link #list()} — the CLI's read — throws instead,
- * and a writer refuses to overwrite a file it cannot read.
+ * {@link #current()} — the service's read — is a {@link WatchedFile}: one {@code stat} while nothing changed, and an
+ * unreadable file keeps the last good silences in force, because silently dropping a silence would unleash
+ * repairs during planned work. {@link #list()} — the CLI's read — throws instead, and a writer refuses to overwrite
+ * a file it cannot read.
  *
  * <p>Ended silences are kept {@link #KEEP_ENDED} for {@code silence list --all}, then pruned on the next write.
  */
 public final class SilenceStore {
-    private static final Logger log = LoggerFactory.getLogger(SilenceStore.class);
     public static final String FILE_NAME = "silences.json";
     static final String LOCK_NAME = "silences.lock";
     public static final Duration KEEP_ENDED = Duration.ofDays(7);
@@ -48,9 +45,7 @@ public final class SilenceStore {
     private final Path dir;
     private final Path file;
     private final Clock clock;
-    // guarded by this: the service's cached view
-    private Snapshot cached = Snapshot.EMPTY;
-    private Optional<String> problem = Optional.empty();
+    private final WatchedFile<List<Silence>> watched;
 
     /** What {@link #expire} did; {@code wasAlreadyOver}: it had ended (by time or by hand) before this call. */
     public record Expired(Silence silence, boolean wasAlreadyOver) {
@@ -61,6 +56,7 @@ public final class SilenceStore {
         this.dir = stateDir.toAbsolutePath().normalize();
         this.file = dir.resolve(FILE_NAME);
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.watched = new WatchedFile<>(file, List.of(), this::list, "silence(s)");
     }
 
     public Path file() {
@@ -132,52 +128,21 @@ public final class SilenceStore {
     }
 
     /**
-     * The service's view: the file's silences, re-read only when its identity, size or modification time changed.
-     * Never throws; on a read problem it keeps the last good content (see {@link #readProblem()}).
+     * The service's view: the file's silences, re-read only when the file changed. Never throws; on a read problem
+     * it keeps the last good content (see {@link #readProblem()}).
      */
-    public synchronized List<Silence> current() {
-        FileVersion version;
-        try {
-            version = FileVersion.of(file);
-        } catch (NoSuchFileException e) {
-            cached = Snapshot.EMPTY;
-            problem = Optional.empty();
-            return cached.silences();
-        } catch (IOException e) {
-            return keepLastGood(null, "cannot read " + file + ": " + e);
-        }
-        if (version.equals(cached.version())) {
-            return cached.silences();
-        }
-        try {
-            cached = new Snapshot(version, list());
-            problem = Optional.empty();
-        } catch (IOException e) {
-            return keepLastGood(version, e.getMessage());
-        }
-        return cached.silences();
+    public List<Silence> current() {
+        return watched.current();
     }
 
     /** Why the last {@link #current()} could not read the file, while it is still the case; for the status API. */
-    public synchronized Optional<String> readProblem() {
-        return problem;
+    public Optional<String> readProblem() {
+        return watched.problem();
     }
 
     /** Whole seconds: the file and {@code list --json} read better, and nobody silences for less than a minute. */
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.SECONDS);
-    }
-
-    private List<Silence> keepLastGood(FileVersion version, String message) {
-        if (problem.isEmpty() || !problem.get().equals(message)) {
-            log.error("{}; keeping the {} silence(s) last read", message, cached.silences().size());
-        }
-        problem = Optional.of(message);
-        if (version != null) {
-            // do not re-read the same bad file every cycle; a new write changes the version
-            cached = new Snapshot(version, cached.silences());
-        }
-        return cached.silences();
     }
 
     private List<Silence> readForWrite() throws IOException {
@@ -221,17 +186,5 @@ public final class SilenceStore {
             id = HexFormat.of().formatHex(bytes);
         } while (taken.contains(id));
         return id;
-    }
-
-    /** Identifies one version of the file: atomic replacement gives every write a new inode. */
-    private record FileVersion(Object fileKey, long size, FileTime modified) {
-        static FileVersion of(Path file) throws IOException {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-            return new FileVersion(a.fileKey(), a.size(), a.lastModifiedTime());
-        }
-    }
-
-    private record Snapshot(FileVersion version, List<Silence> silences) {
-        static final Snapshot EMPTY = new Snapshot(null, List.of());
     }
 }

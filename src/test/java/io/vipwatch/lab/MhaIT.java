@@ -24,8 +24,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * vipwatch as MHA's VIP scripts, run by the real MHA 0.58 ({@code mha4mysql-manager}) on a lab of its own that
  * lab/test-jvm builds next to the main one (lab/up, lab/mha-up: MariaDB replication db1 → db2, db3). The tests run
- * in order on that one lab: a check, an online switch db1 → db2, a crash of db2's mariadbd under
- * {@code masterha_manager}, then calls against a host whose SSH is blackholed.
+ * in order on that one lab: a check, an online switch db1 → db2 (vipwatch alone), one back (handed to the running
+ * service), a crash of db1's mariadbd under {@code masterha_manager}, a failover away from a master cut off every
+ * network that then comes back with its VIP (service running), then calls against a host whose SSH is blackholed.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MhaIT {
@@ -35,6 +36,7 @@ class MhaIT {
     private static final Duration MHA_LIMIT = Duration.ofSeconds(120);
     /** The status API of the service started in the MHA lab's watchdog namespace (its loopback, not ours). */
     private static final int PORT = 9181;
+    private static final Path MANAGER_LOG = DIR.resolve("mha").resolve("manager.log");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static Path config;
     private static Path audit;
@@ -99,13 +101,8 @@ class MhaIT {
     @Test
     @Order(3)
     void withTheServiceRunningTheSwitchIsHandedToItAndItDoesNotFightTheMove() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", PREFIX + "-watch", "java", "-jar",
-                Lab.JAR.toString(), "run", "-c", config.toString()).redirectErrorStream(true)
-                .redirectOutput(DIR.resolve("service.out").toFile());
-        Process service = pb.start();
+        Process service = startService();
         try {
-            await("the service's status API", Duration.ofSeconds(60),
-                    () -> read(DIR.resolve("service.out")).contains("status API on http"));
             long auditBefore = auditLines().size();
             Timeline t = Timeline.start(1);
             Lab.Run r = mha("master_switch", "--master_state=alive", "--new_master_host=198.51.100.141",
@@ -134,39 +131,24 @@ class MhaIT {
             assertThat(holds("db1")).isTrue();
             assertThat(holds("db2")).isFalse();
         } finally {
-            service.destroy(); // SIGTERM: the service finishes what is in flight and exits
-            service.waitFor(30, TimeUnit.SECONDS);
-            if (service.isAlive()) {
-                service.destroyForcibly();
-            }
+            stop(service);
         }
     }
 
     @Test
     @Order(4)
     void aCrashedMasterIsFailedOverByTheManagerAndTheVipFollows() throws Exception {
-        Path log = DIR.resolve("mha").resolve("manager.log");
-        long logStart = Files.exists(log) ? Files.size(log) : 0;
-        ProcessBuilder pb = new ProcessBuilder(Lab.HOME.resolve("mha-run").toString(), "manager",
-                "--ignore_last_failover").redirectErrorStream(true).redirectOutput(DIR.resolve("manager.out").toFile());
-        env(pb.environment());
-        Process manager = pb.start();
+        long logStart = Files.exists(MANAGER_LOG) ? Files.size(MANAGER_LOG) : 0;
+        Process manager = startManager(logStart);
         try {
-            await("the manager to watch db1", Duration.ofSeconds(60), () -> logSince(log, logStart)
-                    .contains("Ping(SELECT) succeeded, waiting until MySQL doesn't respond"));
             Timeline t = Timeline.start(-1); // any server but db1
             lab(List.of(Lab.HOME.resolve("fault").toString(), "mysql-kill", "db1"), Duration.ofSeconds(30));
             assertThat(manager.waitFor(MHA_LIMIT.toMillis(), TimeUnit.MILLISECONDS)).as("manager done").isTrue();
-            String said = logSince(log, logStart);
+            String said = logSince(MANAGER_LOG, logStart);
             assertThat(manager.exitValue()).as(said).isZero();
             assertThat(said).contains("vipwatch: vipwatch mha --command=start: cluster lab, old master db1",
                     "no running service answered"); // the token of the stopped service is left, nobody listens
-            List<String> holders = new ArrayList<>();
-            for (String h : List.of("db1", "db2", "db3")) {
-                if (holds(h)) {
-                    holders.add(h);
-                }
-            }
+            List<String> holders = holders();
             assertThat(holders).hasSize(1).doesNotContain("db1");
             t.awaitWrites(Duration.ofSeconds(30));
             assertThat(t.answeredBy()).isEqualTo(Integer.parseInt(holders.get(0).substring(2)));
@@ -174,15 +156,71 @@ class MhaIT {
                     + " with vipwatch: VIP answers at +" + t.answersMs() + " ms, writes resume at +" + t.writesMs()
                     + " ms");
         } finally {
-            if (manager.isAlive()) {
-                manager.destroy();
-                manager.waitFor(15, TimeUnit.SECONDS);
-            }
+            stop(manager);
         }
     }
 
     @Test
     @Order(5)
+    void anOldMasterCutOffDuringTheFailoverLosesItsStaleVipWhenItComesBack() throws Exception {
+        String master = holders().get(0);
+        Lab.Run rejoin = lab(List.of(Lab.HOME.resolve("mha-rejoin").toString(), "db1", master), Duration.ofSeconds(60));
+        assertThat(rejoin.exit()).as(rejoin.stdout() + rejoin.stderr()).isZero();
+        Process service = startService();
+        long logStart = Files.exists(MANAGER_LOG) ? Files.size(MANAGER_LOG) : 0;
+        Process manager = startManager(logStart);
+        try {
+            Timeline t = Timeline.start(-Integer.parseInt(master.substring(2)));
+            cut(master, "host-cut");
+            assertThat(manager.waitFor(MHA_LIMIT.toMillis(), TimeUnit.MILLISECONDS)).as("manager done").isTrue();
+            String said = logSince(MANAGER_LOG, logStart);
+            assertThat(manager.exitValue()).as(said).isZero();
+            assertThat(said).contains("cannot reach the old master " + master, "done by the running service");
+            t.awaitWrites(Duration.ofSeconds(30));
+            List<String> now = holders();
+            assertThat(now).as("the cut-off old master still carries its VIP; one other host does")
+                    .hasSize(2).contains(master);
+            String newMaster = now.stream().filter(h -> !h.equals(master)).findFirst().orElseThrow();
+            String newMac = mac(newMaster);
+            System.out.println("MhaIT: " + master + " cut off, manager failed over to " + newMaster + " with vipwatch: "
+                    + "VIP answers at +" + t.answersMs() + " ms, writes resume at +" + t.writesMs() + " ms");
+
+            int auditBefore = auditLines().size();
+            long back = System.nanoTime();
+            cut(master, "host-rejoin");
+            await("the stale VIP removed from " + master, Duration.ofSeconds(30), () -> !holds(master));
+            long goneMs = (System.nanoTime() - back) / 1_000_000;
+            await("the observer's ARP entry for the VIP at " + newMaster, Duration.ofSeconds(30),
+                    () -> newMac.equals(observerMac()));
+            long arpMs = (System.nanoTime() - back) / 1_000_000;
+            System.out.println("MhaIT: " + master + " back with the stale VIP: removed after " + goneMs
+                    + " ms, the observer's ARP entry at " + newMaster + " after " + arpMs + " ms");
+            assertThat(holders()).containsExactly(newMaster);
+            JsonNode rw = rwStatus();
+            assertThat(rw.path("expected_holder").asText()).isEqualTo(newMaster);
+            assertThat(rw.path("handover").path("host").asText()).isEqualTo(newMaster);
+            List<JsonNode> after = auditLines().subList(auditBefore, auditLines().size());
+            assertThat(after).as("the stale VIP's removal and the announcement from the new master, nothing else")
+                    .isNotEmpty()
+                    .allSatisfy(l -> {
+                        assertThat(l.path("vip").asText()).isEqualTo("rw");
+                        assertThat(l.path("plan").asText()).isEqualTo("remove-duplicates");
+                        assertThat(l.path("host").asText()).isIn(master, newMaster, "local");
+                    })
+                    .anySatisfy(l -> {
+                        assertThat(l.path("host").asText()).isEqualTo(master);
+                        assertThat(l.path("command").asText()).isEqualTo("ip addr del " + VIP + "/25 dev eth0");
+                        assertThat(l.path("exit_code").asInt()).isZero();
+                    });
+        } finally {
+            cut(master, "host-rejoin");
+            stop(manager);
+            stop(service);
+        }
+    }
+
+    @Test
+    @Order(6)
     void aHostThatBlackholesSshHoldsNoCallPastItsTimeout() {
         lab(List.of(Lab.HOME.resolve("fault").toString(), "ssh-blackhole", "db2"), Duration.ofSeconds(30));
         List<String> call = List.of("mha", "-c", config.toString(), "--orig_master_host=198.51.100.142",
@@ -215,6 +253,72 @@ class MhaIT {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** {@code vipwatch run} in the MHA lab's watchdog namespace, once its status API answers. */
+    private static Process startService() throws IOException, InterruptedException {
+        Path out = DIR.resolve("service.out");
+        long from = Files.exists(out) ? Files.size(out) : 0;
+        Process service = new ProcessBuilder("ip", "netns", "exec", PREFIX + "-watch", "java", "-jar",
+                Lab.JAR.toString(), "run", "-c", config.toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile())).start();
+        await("the service's status API", Duration.ofSeconds(60),
+                () -> logSince(out, from).contains("status API on http"));
+        return service;
+    }
+
+    /** {@code masterha_manager}, once it watches the master ({@code logStart}: the manager log's size before). */
+    private static Process startManager(long logStart) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(Lab.HOME.resolve("mha-run").toString(), "manager",
+                "--ignore_last_failover").redirectErrorStream(true).redirectOutput(DIR.resolve("manager.out").toFile());
+        env(pb.environment());
+        Process manager = pb.start();
+        await("the manager to watch the master", Duration.ofSeconds(60), () -> logSince(MANAGER_LOG, logStart)
+                .contains("Ping(SELECT) succeeded, waiting until MySQL doesn't respond"));
+        return manager;
+    }
+
+    /** SIGTERM (the service finishes what is in flight), then SIGKILL after a while. */
+    private static void stop(Process p) throws InterruptedException {
+        if (p.isAlive()) {
+            p.destroy();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static void cut(String host, String fault) {
+        Lab.Run r = lab(List.of(Lab.HOME.resolve("fault").toString(), fault, host), Duration.ofSeconds(30));
+        assertThat(r.exit()).as(r.stdout() + r.stderr()).isZero();
+    }
+
+    /** The hosts whose eth0 carries the VIP now. */
+    private static List<String> holders() {
+        List<String> out = new ArrayList<>();
+        for (String h : List.of("db1", "db2", "db3")) {
+            if (holds(h)) {
+                out.add(h);
+            }
+        }
+        return out;
+    }
+
+    /** {@code host}'s eth0 MAC. */
+    private static String mac(String host) {
+        Lab.Run r = Lab.run(List.of("ip", "-n", PREFIX + "-" + host, "-o", "link", "show", "eth0"),
+                Duration.ofSeconds(10));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("link/ether (\\S+)").matcher(r.stdout());
+        assertThat(m.find()).as(r.stdout()).isTrue();
+        return m.group(1);
+    }
+
+    /** The MAC the watchdog namespace (the observer, where the service runs) has for the VIP, or "". */
+    private static String observerMac() {
+        Lab.Run r = Lab.run(List.of("ip", "-n", PREFIX + "-watch", "neigh", "show", VIP, "dev", "eth0"),
+                Duration.ofSeconds(10));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("lladdr (\\S+)").matcher(r.stdout());
+        return m.find() ? m.group(1) : "";
+    }
 
     private static void env(Map<String, String> env) {
         env.put("VIPWATCH_LAB_PREFIX", PREFIX);
@@ -263,10 +367,6 @@ class MhaIT {
             throw new AssertionError("not JSON from /api/status: " + r.stdout() + r.stderr(), e);
         }
         throw new AssertionError("no rw in /api/status: " + r.stdout());
-    }
-
-    private static String read(Path file) {
-        return logSince(file, 0);
     }
 
     private static String logSince(Path log, long offset) {

@@ -32,7 +32,7 @@ class VipProbeTest {
     private final CompletableFuture<ArpView> arp = new CompletableFuture<>();
     private final CompletableFuture<Observed<List<String>>> l2 = new CompletableFuture<>();
     private final CompletableFuture<MysqlClient.Answer> sql = new CompletableFuture<>();
-    private final VipProbe probe = new VipProbe(CLUSTER, VIP, Instant.EPOCH, System.nanoTime(),
+    private final VipProbe probe = new VipProbe(CLUSTER, VIP, java.util.Optional.empty(), Instant.EPOCH, System.nanoTime(),
             new LinkedHashMap<>(Map.of("db1", view)), new LinkedHashMap<>(Map.of("db1", identity)), ping,
             List.of("local"), List.of(arp), List.of(l2), sql);
 

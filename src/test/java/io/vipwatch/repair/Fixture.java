@@ -115,7 +115,7 @@ final class Fixture {
                         holders.stream().filter(linkDown::contains).toList(), ifaces, macs, prefixes, details, MS),
                 Observed.ok(new PingReply(true, 0.05, ""), MS), arp, l2,
                 Observed.ok(new SqlReply(true, "db1", "server_id=1", 1.2, null, false, ""), MS),
-                new Roles(List.of("db1"), true));
+                new Roles(List.of("db1"), true), Optional.empty());
     }
 
     private static java.net.Inet4Address ip(String s) {

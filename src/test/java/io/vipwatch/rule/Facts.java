@@ -10,6 +10,7 @@ import io.vipwatch.probe.Observed;
 import io.vipwatch.probe.PingReply;
 import io.vipwatch.probe.SqlReply;
 import io.vipwatch.probe.VipFacts;
+import io.vipwatch.state.HandedOver;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,6 +38,13 @@ public final class Facts {
     Observed<SqlReply> sql = Observed.ok(new SqlReply(true, "db1", "server_id=1", 1.2, null, false, ""), MS);
 
     String vipName = "rw";
+    Optional<String> handedTo = Optional.empty();
+
+    /** The VIP's last handover (by MHA) named {@code host}; it applies to the VIP as configured. */
+    public Facts handedTo(String host) {
+        handedTo = Optional.of(host);
+        return this;
+    }
 
     /** The VIP's name (default rw). */
     public Facts vip(String name) {
@@ -88,6 +96,7 @@ public final class Facts {
         return new VipFacts("lab", vip, Instant.EPOCH, MS,
                 new Location(hosts, holders, unreachable, linkDown, holders.stream().filter(linkDown::contains).toList(),
                         ifaces, macs, Map.of(), details, MS),
-                ping, List.of(new ArpView("local", arp)), l2, sql, roles);
+                ping, List.of(new ArpView("local", arp)), l2, sql, roles,
+                handedTo.map(h -> new HandedOver("lab", vipName, h, vip.policy().host(), Instant.EPOCH, "test")));
     }
 }

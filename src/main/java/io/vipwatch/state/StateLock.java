@@ -1,4 +1,4 @@
-package io.vipwatch.silence;
+package io.vipwatch.state;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -19,7 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Acquisition has a deadline: a stuck holder gives a clear error, never a hung command. The lock file itself
  * is never deleted — deleting it would let two writers lock two different files.
  */
-final class StateLock implements AutoCloseable {
+public final class StateLock implements AutoCloseable {
     private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
     private static final long MAX_POLL_MS = 100;
 
@@ -33,7 +33,7 @@ final class StateLock implements AutoCloseable {
         this.fileLock = fileLock;
     }
 
-    static StateLock acquire(Path lockFile, Duration timeout) throws IOException {
+    public static StateLock acquire(Path lockFile, Duration timeout) throws IOException {
         Path key = lockFile.toAbsolutePath().normalize();
         ReentrantLock threadLock = IN_PROCESS.computeIfAbsent(key, k -> new ReentrantLock());
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -105,14 +105,8 @@ final class AnnounceStep implements Step {
                     + " from " + host.name() + " " + iface + thenWait(burst.waitAfter());
         }
 
-        /** For each packet of burst {@code i}: unsolicited request (-U), else reply (-A), alternating over the schedule. */
         private List<Boolean> unsolicited(int i) {
-            int sentBefore = schedule.subList(0, i).stream().mapToInt(Burst::packets).sum();
-            List<Boolean> forms = new ArrayList<>();
-            for (int k = 0; k < schedule.get(i).packets(); k++) {
-                forms.add((sentBefore + k) % 2 == 0);
-            }
-            return forms;
+            return AnnounceStep.unsolicited(schedule, i);
         }
 
         /** Sends bursts {@code from}.. one after another, the first after {@code delay}, off the repair's thread. */
@@ -199,6 +193,16 @@ final class AnnounceStep implements Step {
                         + " " + why);
             }
         }
+    }
+
+    /** For each packet of burst {@code i}: unsolicited request (-U), else reply (-A), alternating over the schedule. */
+    static List<Boolean> unsolicited(List<Burst> schedule, int i) {
+        int sentBefore = schedule.subList(0, i).stream().mapToInt(Burst::packets).sum();
+        List<Boolean> forms = new ArrayList<>();
+        for (int k = 0; k < schedule.get(i).packets(); k++) {
+            forms.add((sentBefore + k) % 2 == 0);
+        }
+        return forms;
     }
 
     /** Every packet's command ran: one exit status per packet, each 0 or 124 (timeout(1) ended arping's linger). */

@@ -6,6 +6,7 @@ import io.vipwatch.config.HolderPolicy;
 import io.vipwatch.config.HostConfig;
 import io.vipwatch.config.InterfaceName;
 import io.vipwatch.config.MysqlSettings;
+import io.vipwatch.config.RepairSettings;
 import io.vipwatch.config.VipAddress;
 import io.vipwatch.config.VipConfig;
 import io.vipwatch.probe.HostSnapshot;
@@ -109,6 +110,7 @@ public final class Handover {
     private final String id = UUID.randomUUID().toString().substring(0, 8);
     private final String rule;
     private final Handovers handovers;
+    private final Optional<Afterwards> afterwards;
 
     /**
      * @param rule   what the audit lines name as their cause, e.g. {@code mha-start}
@@ -116,6 +118,15 @@ public final class Handover {
      */
     public Handover(Config config, SshPool ssh, MysqlClient mysql, AuditLog audit, Clock clock, String rule,
                     Duration budget, boolean dryRun) {
+        this(config, ssh, mysql, audit, clock, rule, budget, dryRun, Optional.empty());
+    }
+
+    /**
+     * @param afterwards where the service runs what outlives the call: {@code start}'s later gratuitous-ARP bursts
+     *                   (a one-shot {@code vipwatch mha} exits when MHA's call returns, and sends only the first)
+     */
+    public Handover(Config config, SshPool ssh, MysqlClient mysql, AuditLog audit, Clock clock, String rule,
+                    Duration budget, boolean dryRun, Optional<Afterwards> afterwards) {
         this.config = config;
         this.ssh = ssh;
         this.mysql = mysql;
@@ -129,6 +140,7 @@ public final class Handover {
         this.dryRun = dryRun || config.repairs().dryRun();
         this.deadlineNanos = System.nanoTime() + budget.toNanos();
         this.handovers = new Handovers(config.stateDir(), clock);
+        this.afterwards = afterwards;
     }
 
     /**
@@ -227,6 +239,7 @@ public final class Handover {
             }
             Verdict verdict = Verdict.DONE;
             List<VipConfig> added = new ArrayList<>();
+            Map<String, InterfaceName> placed = new LinkedHashMap<>();
             List<CompletableFuture<Void>> announcing = new ArrayList<>();
             for (VipConfig vip : vips) {
                 Optional<InterfaceName> on = place(log, cluster, vip, oldMaster, target, seen);
@@ -235,6 +248,7 @@ public final class Handover {
                     continue;
                 }
                 added.add(vip);
+                placed.put(vip.name(), on.get());
                 if (!dryRun) {
                     announcing.add(CompletableFuture.runAsync(() -> remember(log, cluster, vip, target), pool));
                 }
@@ -254,6 +268,9 @@ public final class Handover {
                 verdict = verdict.worst(verify(log, vip, target, expected));
             }
             announcing.forEach(this::join);
+            for (VipConfig vip : added) {
+                laterBursts(log, cluster, vip, target, placed.get(vip.name()));
+            }
             return log.outcome(verdict, verdict == Verdict.DONE
                     ? "started: " + target.name() + " carries and answers for every VIP"
                     : "started, with warnings above");
@@ -392,6 +409,105 @@ public final class Handover {
         log.record(vip, "guard-no-other-mac", target.name(), ShellWords.join(argv), r, StepRecord.OK,
                 "no MAC but the old master's answers for " + vip.name());
         return true;
+    }
+
+    /**
+     * Bursts 2.. of {@code repairs.bursts} from the new master, in the background after {@code start} returned
+     * (the two packets sent at once stand for the first burst): neighbours that missed those hear the rest, as
+     * after a repair. Only in the service; a repair of the VIP that starts meanwhile cancels them.
+     */
+    private void laterBursts(Log log, ClusterConfig cluster, VipConfig vip, HostConfig target, InterfaceName iface) {
+        List<RepairSettings.Burst> schedule = config.repairs().bursts();
+        if (afterwards.isEmpty() || dryRun || schedule.size() < 2) {
+            return;
+        }
+        new LaterBursts(log, afterwards.get(), cluster.name() + "/" + vip.name(), vip, target, iface, schedule)
+                .start();
+    }
+
+    /** The tail of {@link #laterBursts}: one burst after another, each audited under {@code start}'s plan. */
+    private final class LaterBursts implements Afterwards.Tail {
+        private final Log log;
+        private final Afterwards afterwards;
+        private final String key;
+        private final VipConfig vip;
+        private final HostConfig target;
+        private final InterfaceName iface;
+        private final List<RepairSettings.Burst> schedule;
+        // guarded by this
+        private int next = 1;
+        private boolean over;
+        private java.util.concurrent.Future<?> pending;
+
+        LaterBursts(Log log, Afterwards afterwards, String key, VipConfig vip, HostConfig target, InterfaceName iface,
+                    List<RepairSettings.Burst> schedule) {
+            this.log = log;
+            this.afterwards = afterwards;
+            this.key = key;
+            this.vip = vip;
+            this.target = target;
+            this.iface = iface;
+            this.schedule = schedule;
+        }
+
+        void start() {
+            afterwards.repairStarts(key); // a tail of an earlier repair of this VIP announced another holder
+            afterwards.register(key, this);
+            later(schedule.get(0).waitAfter());
+        }
+
+        private synchronized void later(Duration wait) {
+            if (!over) {
+                pending = afterwards.after(wait, this::send);
+            }
+        }
+
+        private void send() {
+            int i;
+            synchronized (this) {
+                if (over) {
+                    return;
+                }
+                i = next++;
+            }
+            List<List<String>> packets = AnnounceStep.unsolicited(schedule, i).stream()
+                    .map(u -> RepairCommands.gratuitous(iface, vip.address().address(), u)).toList();
+            String command = RepairCommands.burstScript(packets);
+            CommandResult r = ssh.execScript(target, command, config.repairs().stepTimeout()
+                    .plus(RepairCommands.PACKET_WINDOW.multipliedBy(packets.size())));
+            boolean sent = AnnounceStep.allSent(r, packets.size());
+            String what = "burst " + (i + 1) + "/" + schedule.size() + " (" + packets.size() + " gratuitous ARP) for "
+                    + vip.name() + " from " + target.name();
+            log.record(vip, "announce", target.name(), command, r, sent ? StepRecord.OK : StepRecord.FAILED,
+                    (sent ? "sent " : "could not send ") + what);
+            if (sent && i + 1 < schedule.size()) {
+                later(schedule.get(i).waitAfter());
+            } else {
+                synchronized (this) {
+                    over = true;
+                }
+                afterwards.finished(key, this);
+            }
+        }
+
+        @Override
+        public void cancel(String why) {
+            int from;
+            synchronized (this) {
+                if (over) {
+                    return;
+                }
+                over = true;
+                if (pending != null) {
+                    pending.cancel(false); // one being sent finishes; next is already past it
+                }
+                from = next;
+            }
+            for (int j = from; j < schedule.size(); j++) {
+                log.record(vip, "announce", target.name(), "", null, StepRecord.SKIPPED,
+                        "burst " + (j + 1) + "/" + schedule.size() + " " + why);
+            }
+        }
     }
 
     /** One gratuitous ARP of the first burst ({@code -U}, or {@code -A}): the service sends the later bursts. */

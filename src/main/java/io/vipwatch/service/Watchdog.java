@@ -209,7 +209,8 @@ public final class Watchdog implements AutoCloseable {
      * Runs a failover manager's request here, over this service's warm SSH sessions ({@code POST /api/mha}), and
      * keeps the watch in step with it: {@code stop} holds the VIPs' repairs and alerts back with a short silence
      * (MHA's {@code start} follows within seconds; until then the VIP is missing on purpose), {@code start} ends
-     * that silence and starts a cycle of each VIP at once, which then sees the new holder.
+     * that silence and starts a cycle of each VIP at once, which then sees the new holder (written down as the VIP's
+     * handover), and the later gratuitous-ARP bursts follow in the background.
      *
      * @throws IllegalArgumentException when the request does not map onto this config (nothing ran then)
      */
@@ -232,7 +233,7 @@ public final class Watchdog implements AutoCloseable {
             }
         }
         Handover handover = new Handover(config, ssh, mysql, audit, clock, "mha-" + request.command(),
-                request.budget(), dryRun || request.dryRun());
+                request.budget(), dryRun || request.dryRun(), Optional.of(afterwards));
         Handover.Outcome outcome = request.run(handover, r);
         if (outcome.verdict() == Handover.Verdict.ABORT) {
             // The switch is called off and the VIPs stay where they are: watch and repair them as before.

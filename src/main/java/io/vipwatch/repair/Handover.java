@@ -87,12 +87,13 @@ public final class Handover {
     /** Between two SQL attempts through the VIP while waiting for the new master to answer. */
     private static final Duration VERIFY_PAUSE = Duration.ofMillis(20);
     /**
-     * TCP connect limit of one attempt through the VIP. The first SYN may go to the old master's MAC (the
-     * watchdog's neighbour entry is updated by the gratuitous ARP sent at the same moment) and be lost; TCP would
-     * send it again only after a second. A new attempt sends a new SYN, to the new MAC. On a LAN a connect takes
-     * a millisecond.
+     * TCP connect limits of the attempts through the VIP, the last one repeated. The first SYN may go to the old
+     * master's MAC (the watchdog's neighbour entry is updated by the gratuitous ARP sent at the same moment) and be
+     * lost; TCP would send it again only after a second. A new attempt sends a new SYN, to the new MAC. On a LAN a
+     * connect takes a millisecond, so the first attempts give up early; later ones allow for a slower network.
      */
-    private static final Duration VERIFY_CONNECT = Duration.ofMillis(200);
+    private static final List<Duration> VERIFY_CONNECTS = List.of(Duration.ofMillis(50), Duration.ofMillis(100),
+            Duration.ofMillis(200));
     /** Who a {@link HandedOver} names as its author. */
     static final String HANDED_OVER_BY = "MHA, through vipwatch mha --command=start";
     /** How much longer than the other hosts' reads {@code start} waits for the old master's. */
@@ -101,8 +102,8 @@ public final class Handover {
     private final Config config;
     private final SshPool ssh;
     private final MysqlClient mysql;
-    /** Like {@link #mysql}, with {@link #VERIFY_CONNECT}. */
-    private final MysqlClient verifier;
+    /** Like {@link #mysql}, with each of {@link #VERIFY_CONNECTS} (at most {@code mysql.connect_timeout}). */
+    private final List<MysqlClient> verifiers;
     private final AuditLog audit;
     private final Clock clock;
     private final boolean dryRun;
@@ -131,9 +132,9 @@ public final class Handover {
         this.ssh = ssh;
         this.mysql = mysql;
         MysqlSettings m = config.mysql();
-        this.verifier = new MysqlClient(new MysqlSettings(m.user(), m.password(), m.port(),
-                VERIFY_CONNECT.compareTo(m.connectTimeout()) < 0 ? VERIFY_CONNECT : m.connectTimeout(),
-                m.queryTimeout(), m.sslMode()));
+        this.verifiers = VERIFY_CONNECTS.stream().map(c -> new MysqlClient(new MysqlSettings(m.user(), m.password(),
+                m.port(), c.compareTo(m.connectTimeout()) < 0 ? c : m.connectTimeout(), m.queryTimeout(), m.sslMode())))
+                .toList();
         this.audit = audit;
         this.clock = clock;
         this.rule = rule;
@@ -182,8 +183,8 @@ public final class Handover {
             return planned ? log.outcome(Verdict.ABORT, what + "; the switch is called off")
                     : log.outcome(Verdict.WARNING, "WARNING: " + what + ". Failover continues; when "
                             + master.name() + " comes back with a VIP, vipwatch run reports duplicate-holders and "
-                            + "removes it once it can tell the master; until then, make sure " + master.name()
-                            + " stays fenced");
+                            + "removes it there (start hands the VIPs to the new master); until then, make sure "
+                            + master.name() + " stays fenced");
         }
         Verdict verdict = Verdict.DONE;
         for (VipConfig vip : vips) {
@@ -208,7 +209,7 @@ public final class Handover {
     public Outcome start(ClusterConfig cluster, List<VipConfig> vips, Optional<HostConfig> oldMaster,
                          HostConfig target) {
         Log log = new Log(cluster, "start");
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(2, cluster.hosts().size() + 1), r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(cluster.hosts().size() + vips.size() + 1, r -> {
             Thread t = new Thread(r, "vipwatch-handover");
             t.setDaemon(true);
             return t;
@@ -220,6 +221,12 @@ public final class Handover {
             Map<String, CompletableFuture<Optional<HostSnapshot>>> reads = new LinkedHashMap<>();
             for (HostConfig h : cluster.hosts()) {
                 reads.put(h.name(), CompletableFuture.supplyAsync(() -> read(h, log), pool));
+            }
+            // The guard listens a whole guard_window for other MACs: it starts now too, on the VIP interface, and is
+            // judged once the reads are in (a target without link there guards its fallback afresh, see place).
+            Map<String, CompletableFuture<CommandResult>> guards = new LinkedHashMap<>();
+            for (VipConfig vip : vips) {
+                guards.put(vip.name(), CompletableFuture.supplyAsync(() -> listen(vip, target, target.iface()), pool));
             }
             Map<String, Optional<HostSnapshot>> seen = new LinkedHashMap<>();
             String old = oldMaster.map(HostConfig::name).orElse("");
@@ -240,9 +247,10 @@ public final class Handover {
             Verdict verdict = Verdict.DONE;
             List<VipConfig> added = new ArrayList<>();
             Map<String, InterfaceName> placed = new LinkedHashMap<>();
+            List<CompletableFuture<Void>> remembering = new ArrayList<>();
             List<CompletableFuture<Void>> announcing = new ArrayList<>();
             for (VipConfig vip : vips) {
-                Optional<InterfaceName> on = place(log, cluster, vip, oldMaster, target, seen);
+                Optional<InterfaceName> on = place(log, cluster, vip, oldMaster, target, seen, guards.get(vip.name()));
                 if (on.isEmpty()) {
                     verdict = Verdict.ABORT;
                     continue;
@@ -250,16 +258,18 @@ public final class Handover {
                 added.add(vip);
                 placed.put(vip.name(), on.get());
                 if (!dryRun) {
-                    announcing.add(CompletableFuture.runAsync(() -> remember(log, cluster, vip, target), pool));
+                    remembering.add(CompletableFuture.runAsync(() -> remember(log, cluster, vip, target), pool));
                 }
                 // Each packet's arping lingers after sending (cut at PACKET_WINDOW): they go out in parallel, and
-                // verify does not wait for them; the call does, before it returns.
+                // verify does not wait for them. A one-shot call waits for them before it returns (its JVM exits
+                // then); the service lets them finish and be audited after MHA has its answer.
                 for (boolean unsolicited : List.of(true, false)) {
                     announcing.add(CompletableFuture.runAsync(
                             () -> announce(log, vip, target, on.get(), unsolicited), pool));
                 }
             }
             if (verdict == Verdict.ABORT) {
+                remembering.forEach(this::join);
                 announcing.forEach(this::join);
                 return log.outcome(verdict, "the new master " + target.name() + " did not get every VIP");
             }
@@ -267,7 +277,10 @@ public final class Handover {
             for (VipConfig vip : added) {
                 verdict = verdict.worst(verify(log, vip, target, expected));
             }
-            announcing.forEach(this::join);
+            remembering.forEach(this::join); // the watch's next cycle, right after this returns, must see them
+            if (afterwards.isEmpty()) {
+                announcing.forEach(this::join);
+            }
             for (VipConfig vip : added) {
                 laterBursts(log, cluster, vip, target, placed.get(vip.name()));
             }
@@ -275,7 +288,11 @@ public final class Handover {
                     ? "started: " + target.name() + " carries and answers for every VIP"
                     : "started, with warnings above");
         } finally {
-            pool.shutdownNow();
+            if (afterwards.isPresent()) {
+                pool.shutdown(); // the first gratuitous ARPs may still be going out
+            } else {
+                pool.shutdownNow();
+            }
         }
     }
 
@@ -296,7 +313,8 @@ public final class Handover {
     /** Checks and adds one VIP on the target; the interface it is on then, or empty when it could not be. */
     private Optional<InterfaceName> place(Log log, ClusterConfig cluster, VipConfig vip,
                                           Optional<HostConfig> oldMaster, HostConfig target,
-                                          Map<String, Optional<HostSnapshot>> seen) {
+                                          Map<String, Optional<HostSnapshot>> seen,
+                                          CompletableFuture<CommandResult> earlyGuard) {
         String ip = vip.address().ip();
         String old = oldMaster.map(HostConfig::name).orElse("");
         HostSnapshot there = seen.get(target.name()).orElseThrow();
@@ -345,7 +363,10 @@ public final class Handover {
         }
         Optional<String> oldMac = oldView.flatMap(s -> s.iface(oldMaster.get().iface().value()))
                 .map(InterfaceState::mac);
-        if (!guard(log, vip, target, iface.get(), oldMac)) {
+        CommandResult heard = iface.get().equals(target.iface())
+                ? join(earlyGuard).orElseGet(() -> listen(vip, target, iface.get()))
+                : listen(vip, target, iface.get());
+        if (!guard(log, vip, target, iface.get(), heard, oldMac)) {
             return Optional.empty();
         }
         if (!log.change(vip, "add", target, RepairCommands.addVip(vip.address(), iface.get()),
@@ -390,10 +411,18 @@ public final class Handover {
     }
 
     /** {@code arping -D} from the target: any reply but the old master's MAC refuses. */
-    private boolean guard(Log log, VipConfig vip, HostConfig target, InterfaceName iface, Optional<String> oldMac) {
+    /** {@code arping -D} for the VIP from {@code iface} of the target: who else answers for it. */
+    private CommandResult listen(VipConfig vip, HostConfig target, InterfaceName iface) {
         Duration window = config.repairs().guardWindow();
-        List<String> argv = RepairCommands.duplicateProbe(iface, vip.address().address(), window);
-        CommandResult r = ssh.exec(target, argv, bounded(window.plus(config.ssh().commandTimeout())));
+        return ssh.exec(target, RepairCommands.duplicateProbe(iface, vip.address().address(), window),
+                bounded(window.plus(config.ssh().commandTimeout())));
+    }
+
+    /** Judges what {@link #listen} heard: no MAC but the old master's may answer for the VIP. */
+    private boolean guard(Log log, VipConfig vip, HostConfig target, InterfaceName iface, CommandResult r,
+                          Optional<String> oldMac) {
+        List<String> argv = RepairCommands.duplicateProbe(iface, vip.address().address(),
+                config.repairs().guardWindow());
         boolean ran = GuardStep.ran(r) && GuardStep.sent(r);
         List<String> others = new ArrayList<>(GuardStep.replies(r.stdout()));
         oldMac.ifPresent(others::remove);
@@ -544,8 +573,8 @@ public final class Handover {
         long start = System.nanoTime();
         long until = start + Math.min(config.repairs().stepTimeout().toNanos(), remainingNanos());
         String last = "";
-        while (true) {
-            MysqlClient.Answer a = verifier.ask(vip.address().ip(), false);
+        for (int attempt = 0; ; attempt++) {
+            MysqlClient.Answer a = verifiers.get(Math.min(attempt, verifiers.size() - 1)).ask(vip.address().ip(), false);
             if (a.ok() && expected.get().equals(a.identity())) {
                 log.record(vip, "verify", "local", "", null, StepRecord.OK, "SQL through " + vip.name()
                         + " answered by " + target.name() + " (" + a.identity() + ") after "

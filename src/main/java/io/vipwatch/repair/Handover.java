@@ -250,22 +250,23 @@ public final class Handover {
             List<CompletableFuture<Void>> remembering = new ArrayList<>();
             List<CompletableFuture<Void>> announcing = new ArrayList<>();
             for (VipConfig vip : vips) {
-                Optional<InterfaceName> on = place(log, cluster, vip, oldMaster, target, seen, guards.get(vip.name()));
+                Optional<Placed> on = place(log, cluster, vip, oldMaster, target, seen, guards.get(vip.name()));
                 if (on.isEmpty()) {
                     verdict = Verdict.ABORT;
                     continue;
                 }
                 added.add(vip);
-                placed.put(vip.name(), on.get());
+                InterfaceName iface = on.get().iface();
+                placed.put(vip.name(), iface);
                 if (!dryRun) {
                     remembering.add(CompletableFuture.runAsync(() -> remember(log, cluster, vip, target), pool));
                 }
                 // Each packet's arping lingers after sending (cut at PACKET_WINDOW): they go out in parallel, and
                 // verify does not wait for them. A one-shot call waits for them before it returns (its JVM exits
                 // then); the service lets them finish and be audited after MHA has its answer.
-                for (boolean unsolicited : List.of(true, false)) {
+                for (boolean unsolicited : on.get().firstSent() ? List.of(false) : List.of(true, false)) {
                     announcing.add(CompletableFuture.runAsync(
-                            () -> announce(log, vip, target, on.get(), unsolicited), pool));
+                            () -> announce(log, vip, target, iface, unsolicited), pool));
                 }
             }
             if (verdict == Verdict.ABORT) {
@@ -311,7 +312,7 @@ public final class Handover {
     }
 
     /** Checks and adds one VIP on the target; the interface it is on then, or empty when it could not be. */
-    private Optional<InterfaceName> place(Log log, ClusterConfig cluster, VipConfig vip,
+    private Optional<Placed> place(Log log, ClusterConfig cluster, VipConfig vip,
                                           Optional<HostConfig> oldMaster, HostConfig target,
                                           Map<String, Optional<HostSnapshot>> seen,
                                           CompletableFuture<CommandResult> earlyGuard) {
@@ -355,7 +356,7 @@ public final class Handover {
         if (there.carrying(ip).isPresent()) {
             log.record(vip, "add", target.name(), "", null, StepRecord.OK,
                     vip.name() + " is already on " + target.name());
-            return Optional.of(named(there.carrying(ip).get().name(), target.iface()));
+            return Optional.of(new Placed(named(there.carrying(ip).get().name(), target.iface()), false));
         }
         Optional<InterfaceName> iface = linkedInterface(log, vip, target, there);
         if (iface.isEmpty()) {
@@ -369,12 +370,37 @@ public final class Handover {
         if (!guard(log, vip, target, iface.get(), heard, oldMac)) {
             return Optional.empty();
         }
-        if (!log.change(vip, "add", target, RepairCommands.addVip(vip.address(), iface.get()),
-                "added " + vip.name() + " on " + target.name() + " " + iface.get().value())) {
+        if (!addThenAnnounce(log, vip, target, iface.get())) {
             log.refuse(vip, "add", List.of(target.name()), "could not add " + vip.name() + " on " + target.name());
             return Optional.empty();
         }
-        return iface;
+        return Optional.of(new Placed(iface.get(), true));
+    }
+
+    /** Where {@link #place} put a VIP; {@code firstSent}: the first gratuitous ARP ({@code -U}) went out with it. */
+    private record Placed(InterfaceName iface, boolean firstSent) {
+    }
+
+    /** Adds the VIP and sends its first gratuitous ARP in one exec (a dry run records both); true when added. */
+    private boolean addThenAnnounce(Log log, VipConfig vip, HostConfig target, InterfaceName iface) {
+        String add = ShellWords.join(RepairCommands.addVip(vip.address(), iface));
+        String added = "added " + vip.name() + " on " + target.name() + " " + iface.value();
+        if (dryRun) {
+            return log.change(vip, "add", target, RepairCommands.addVip(vip.address(), iface), added);
+        }
+        String script = RepairCommands.addThenAnnounce(vip.address(), iface);
+        CommandResult r = ssh.execScript(target, script, bounded(config.ssh().commandTimeout()
+                .plus(RepairCommands.PACKET_WINDOW)));
+        boolean ok = r.outcome() == CommandResult.Outcome.COMPLETED && r.exitCode() == 0;
+        log.record(vip, "add", target.name(), add, r, ok ? StepRecord.OK : StepRecord.FAILED, ok ? added : "");
+        log.line(ok ? added : target.name() + ": " + r.summary());
+        if (ok) {
+            boolean sent = AnnounceStep.allSent(r, 1);
+            log.record(vip, "announce", target.name(), script, r, sent ? StepRecord.OK : StepRecord.FAILED,
+                    sent ? "gratuitous ARP (-U) for " + vip.name() + " from " + target.name() + ", with the add"
+                            : "could not send the gratuitous ARP (-U) with the add: " + r.summary());
+        }
+        return ok;
     }
 
     /** The target's VIP interface if it has link, else its fallback interface if that has. */

@@ -246,6 +246,17 @@ class MhaIT {
         assertThat(status.stdout()).contains("cannot read the interfaces of the master db2");
         assertThat(status.elapsed()).isLessThan(Duration.ofSeconds(4 + 3));
 
+        // start onto the blackholed host: its interfaces cannot be read, so nothing is added anywhere.
+        Lab.Run start = vipwatch(List.of("mha", "-c", config.toString(), "--orig_master_host=198.51.100.141",
+                "--orig_master_ip=198.51.100.141", "--new_master_host=198.51.100.142",
+                "--new_master_ip=198.51.100.142", "--ssh_user=root"), "--command=start", "--timeout=4s");
+        assertThat(start.exit()).as(start.stdout()).isEqualTo(1);
+        // which comes first depends on the SSH connect's retry: the failed read, or the overall deadline
+        assertThat(start.stdout()).containsAnyOf("cannot read the interfaces of the new master db2",
+                "not done within --timeout 4s");
+        assertThat(start.elapsed()).isLessThan(Duration.ofSeconds(4 + 3));
+        assertThat(holds("db2")).isFalse();
+
         // An online switch's stop, with less time than one SSH connect_timeout (2 s): cut at the budget.
         Lab.Run planned = vipwatch(call, "--command=stop", "--orig_master_ssh_user=root", "--timeout=1s");
         assertThat(planned.exit()).as(planned.stdout()).isEqualTo(1);

@@ -41,6 +41,12 @@ class RepairCommandsTest {
     }
 
     @Test
+    void anAddCarriesItsFirstGratuitousArpAndAnnouncesNothingWhenItFails() {
+        assertThat(RepairCommands.addThenAnnounce(VIP, ETH0)).isEqualTo("ip addr add 198.51.100.100/25 dev eth0 "
+                + "|| exit $?; timeout -s INT 0.2 arping -q -c 1 -U -I eth0 198.51.100.100; echo vipwatch-rc=$?");
+    }
+
+    @Test
     void secondsAreWrittenTheWayTimeoutTakesThem() {
         assertThat(RepairCommands.seconds(Duration.ofMillis(300))).isEqualTo("0.3");
         assertThat(RepairCommands.seconds(Duration.ofMillis(1250))).isEqualTo("1.25");

@@ -311,11 +311,13 @@ public final class Handover {
         }
     }
 
-    /** Checks and adds one VIP on the target; the interface it is on then, or empty when it could not be. */
-    private Optional<Placed> place(Log log, ClusterConfig cluster, VipConfig vip,
-                                          Optional<HostConfig> oldMaster, HostConfig target,
-                                          Map<String, Optional<HostSnapshot>> seen,
-                                          CompletableFuture<CommandResult> earlyGuard) {
+    /**
+     * Checks and adds one VIP on the target; where it is then, or empty when it could not be added safely.
+     * {@code earlyGuard} is the guard started with the reads, on the target's VIP interface.
+     */
+    private Optional<Placed> place(Log log, ClusterConfig cluster, VipConfig vip, Optional<HostConfig> oldMaster,
+                                   HostConfig target, Map<String, Optional<HostSnapshot>> seen,
+                                   CompletableFuture<CommandResult> earlyGuard) {
         String ip = vip.address().ip();
         String old = oldMaster.map(HostConfig::name).orElse("");
         HostSnapshot there = seen.get(target.name()).orElseThrow();
@@ -381,7 +383,10 @@ public final class Handover {
     private record Placed(InterfaceName iface, boolean firstSent) {
     }
 
-    /** Adds the VIP and sends its first gratuitous ARP in one exec (a dry run records both); true when added. */
+    /**
+     * Adds the VIP and starts its first gratuitous ARP in the same exec (a dry run records the add); true when
+     * added. That ARP's own exit is not waited for: the {@code -A} sent next is, and is audited with its result.
+     */
     private boolean addThenAnnounce(Log log, VipConfig vip, HostConfig target, InterfaceName iface) {
         String add = ShellWords.join(RepairCommands.addVip(vip.address(), iface));
         String added = "added " + vip.name() + " on " + target.name() + " " + iface.value();
@@ -395,10 +400,8 @@ public final class Handover {
         log.record(vip, "add", target.name(), add, r, ok ? StepRecord.OK : StepRecord.FAILED, ok ? added : "");
         log.line(ok ? added : target.name() + ": " + r.summary());
         if (ok) {
-            boolean sent = AnnounceStep.allSent(r, 1);
-            log.record(vip, "announce", target.name(), script, r, sent ? StepRecord.OK : StepRecord.FAILED,
-                    sent ? "gratuitous ARP (-U) for " + vip.name() + " from " + target.name() + ", with the add"
-                            : "could not send the gratuitous ARP (-U) with the add: " + r.summary());
+            log.record(vip, "announce", target.name(), script, null, StepRecord.OK, "gratuitous ARP (-U) for "
+                    + vip.name() + " from " + target.name() + " started with the add (its exit is not waited for)");
         }
         return ok;
     }

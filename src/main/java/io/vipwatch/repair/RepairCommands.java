@@ -43,13 +43,15 @@ final class RepairCommands {
     }
 
     /**
-     * {@code ip addr add}, then at once, in the same exec, the first gratuitous ARP ({@code -U}): neighbours learn
-     * the new MAC a channel round trip sooner than from a second exec, as a copied {@code ip addr add; arping}
-     * script does. Exits with {@code ip}'s status when the add fails (nothing is announced then).
+     * {@code ip addr add}, then at once, in the same exec, the first gratuitous ARP ({@code -U}) in the background:
+     * neighbours learn the new MAC a channel round trip sooner than from a second exec, as a copied
+     * {@code ip addr add; arping} script does, and the exec returns as soon as the address is there (an arping
+     * lingers up to {@link #PACKET_WINDOW} after sending; its output goes nowhere, so the channel need not wait).
+     * Exits with {@code ip}'s status; nothing is announced when the add fails.
      */
     static String addThenAnnounce(VipAddress vip, InterfaceName iface) {
         return ShellWords.join(addVip(vip, iface)) + " || exit $?; "
-                + burstScript(List.of(gratuitous(iface, vip.address(), true)));
+                + ShellWords.join(gratuitous(iface, vip.address(), true)) + " </dev/null >/dev/null 2>&1 &";
     }
 
     static List<String> removeVip(VipAddress vip, InterfaceName iface) {

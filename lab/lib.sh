@@ -11,6 +11,7 @@
 #                           VIP k=1..V v001..v200 at .(50+k) on db((k-1)%N+1)
 #   200 VIPs and 41 hosts need 241 addresses: a /25 holds 126, so they cannot share a half of the /24
 #   with the hosts, and a mgmt half would leave no room for them. There is no mgmt net then.
+# optional, split only (lab/store-up): PREFIX-store, eth1 .200 on br-mgmt, MariaDB for a shared job store.
 # Nothing is ever added to the root network namespace.
 
 # Where the lab scripts and the repository are, from this file's location (works from any cwd).
@@ -20,6 +21,7 @@ VW_REPO=$(dirname -- "$VW_LAB_HOME")
 VW_DIR=${VIPWATCH_LAB_DIR:-/tmp/vipwatch-lab}
 VW_PREFIX=${VIPWATCH_LAB_PREFIX:-vw}
 VW_SCRIPT=${VW_SCRIPT:-lab}
+VW_ENV_FILE=""                # set only for one vw_load_env call (a lab.env to check), never from outside
 VW_T0=${EPOCHREALTIME//[.,]/}
 
 VW_NET=198.51.100             # the only addresses the lab may use (TEST-NET-2), never routed anywhere
@@ -38,6 +40,12 @@ VW_VIP_NAMES=(rw ro)          # VIP k (0-based): name, last octet, index of the 
 VW_VIP_OCTETS=(100 101)
 VW_VIP_HOMES=(1 2)
 VW_MARKER=.vipwatch-lab       # marks a state dir as ours, so down/up only ever remove our own dirs
+# The optional job-store database host (lab/store-up; split layout only): one MariaDB on the mgmt net
+# that several vipwatch instances share (Quartz JDBC job store). .200 is clear of the watchdog (.140),
+# the db hosts (.141-.180) and broadcast.
+VW_STORE_OCTET=200
+VW_STORE_DB=vipwatch_jobs     # the job store's database
+VW_STORE_USER=vipwatch        # its user, 'vipwatch'@'198.51.100.%', ALL on VW_STORE_DB.* only
 
 VW_SSHD_BIN=/usr/sbin/sshd
 VW_MARIADBD_BIN=/usr/sbin/mariadbd
@@ -73,6 +81,10 @@ vw_check_settings() {
   VW_DIR=${VW_DIR%/}
   VW_NS_SW=$VW_PREFIX-sw
   VW_NS_WATCH=$VW_PREFIX-watch
+  VW_NS_STORE=$VW_PREFIX-store
+  VW_STORE_DIR=$VW_DIR/store   # my.cnf, data/, pid file, socket, logs of the store's MariaDB
+  VW_STORE_PW=$VW_DIR/store.pw # the password of VW_STORE_USER (mode 600)
+  VW_STORE_CNF=$VW_DIR/store.cnf   # a mariadb client option file for VW_STORE_USER (mode 600)
 }
 
 vw_is_lab_ipv4() {            # strict dotted quad inside 198.51.100.0/24, no prefix length
@@ -99,6 +111,7 @@ vw_parse_host() {
 vw_ns_db() { printf '%s-db%d' "$VW_PREFIX" "$1"; }
 vw_data_ip() { printf '%s.%d' "$VW_NET" $((VW_WATCH_DATA_OCTET + $1)); }   # I (0 = the watchdog)
 vw_mgmt_ip() { printf '%s.%d' "$VW_NET" $((VW_WATCH_MGMT_OCTET + $1)); }   # I — sshd, MariaDB (flat: = data)
+vw_store_ip() { printf '%s.%d' "$VW_NET" "$VW_STORE_OCTET"; }              # the job-store host (split only)
 vw_mac() { printf '02:00:00:00:%02x:%02x' "$1" "$2"; }   # NIC(0 eth0, 1 eth1, 2 eth2) LAST_OCTET
 vw_vip_count() { echo "${#VW_VIP_NAMES[@]}"; }
 vw_host_dir() { printf '%s/db%d' "$VW_DIR" "$1"; }
@@ -138,13 +151,17 @@ vw_vip_neigh_flush() {
   for o in "${VW_VIP_OCTETS[@]}"; do printf 'neigh flush to %s.%d nud all\n' "$VW_NET" "$o"; done
 }
 
-# Our namespaces that exist now: exactly PREFIX-sw, PREFIX-watch, PREFIX-db<digits>.
+# vw_is_lab_ns NAME — true if NAME is one of our namespace names: exactly PREFIX-sw, PREFIX-watch,
+# PREFIX-db<digits> or PREFIX-store.
+vw_is_lab_ns() {
+  [[ $1 == "$VW_PREFIX-sw" || $1 == "$VW_PREFIX-watch" || $1 == "$VW_PREFIX-store" || $1 =~ ^"$VW_PREFIX"-db[0-9]+$ ]]
+}
+
+# Our namespaces that exist now (vw_is_lab_ns).
 vw_existing_namespaces() {
   local name _
   while read -r name _; do
-    if [[ $name == "$VW_PREFIX-sw" || $name == "$VW_PREFIX-watch" || $name =~ ^"$VW_PREFIX"-db[0-9]+$ ]]; then
-      printf '%s\n' "$name"
-    fi
+    if vw_is_lab_ns "$name"; then printf '%s\n' "$name"; fi
   done < <(ip netns list 2>/dev/null)
 }
 
@@ -152,15 +169,29 @@ vw_existing_namespaces() {
 
 # lab.env is shell-sourceable for humans and tests, but the scripts parse it strictly instead of
 # sourcing it (root must not execute a file just because it sits in a temp dir).
-# Sets VW_HOSTS, VW_READY and the layout (vw_set_layout). A lab.env without VIPWATCH_LAB_LAYOUT was
-# written before layouts existed: split.
+# Sets VW_HOSTS, VW_READY, VW_STORE and the layout (vw_set_layout). A lab.env without
+# VIPWATCH_LAB_LAYOUT was written before layouts existed: split. Reads $VW_DIR/lab.env, or $VW_ENV_FILE
+# if set (lab/store-up checks a new lab.env that way before it replaces the old one).
+# The store lines (lab/store-up) are all or nothing, each with the one value it can have, split only:
+# VW_STORE=1 then.
 vw_load_env() {
-  local f=$VW_DIR/lab.env key val layout='' vips=''
-  VW_HOSTS='' VW_READY=0
+  local f=${VW_ENV_FILE:-$VW_DIR/lab.env} key val layout='' vips='' nstore=0
+  local -A store_want=(
+    [VIPWATCH_LAB_STORE]=$VW_NET.$VW_STORE_OCTET [VIPWATCH_LAB_NS_STORE]=$VW_NS_STORE
+    [VIPWATCH_LAB_STORE_DB]=$VW_STORE_DB [VIPWATCH_LAB_STORE_USER]=$VW_STORE_USER
+    [VIPWATCH_LAB_STORE_PASSWORD_FILE]=$VW_STORE_PW [VIPWATCH_LAB_STORE_CLIENT_CNF]=$VW_STORE_CNF
+  )
+  local -A store_seen=()
+  VW_HOSTS='' VW_READY=0 VW_STORE=0
   [[ -f $f ]] || return 1
   while IFS='=' read -r key val; do
     val=${val#\"} val=${val%\"}
     case $key in
+      VIPWATCH_LAB_STORE | VIPWATCH_LAB_NS_STORE | VIPWATCH_LAB_STORE_*)
+        [[ -n ${store_want[$key]:-} ]] || vw_die "$f has an unknown key $key"
+        [[ -z ${store_seen[$key]:-} ]] || vw_die "$f has $key twice"
+        [[ $val == "${store_want[$key]}" ]] || vw_die "$f has $key='$val' (expected '${store_want[$key]}')"
+        store_seen[$key]=1 nstore=$((nstore + 1)) ;;
       VIPWATCH_LAB_HOSTS) [[ $val =~ ^[1-9][0-9]?$ ]] && ((val <= VW_MAX_HOSTS)) && VW_HOSTS=$val ;;
       VIPWATCH_LAB_READY) [[ $val == 1 ]] && VW_READY=1 ;;
       VIPWATCH_LAB_PREFIX) [[ $val == "$VW_PREFIX" ]] ||
@@ -176,6 +207,12 @@ vw_load_env() {
     esac
   done <"$f"
   [[ -n $VW_HOSTS ]] || vw_die "$f has no valid VIPWATCH_LAB_HOSTS"
+  if ((nstore > 0)); then
+    ((nstore == ${#store_want[@]})) ||
+      vw_die "$f has $nstore of the ${#store_want[@]} VIPWATCH_LAB_STORE* lines (lab/store-up writes all of them)"
+    [[ $layout != flat ]] || vw_die "$f has a job store (VIPWATCH_LAB_STORE) in the flat layout"
+    VW_STORE=1
+  fi
   if [[ $layout == flat ]]; then
     [[ -n $vips ]] || vw_die "$f has VIPWATCH_LAB_LAYOUT=flat but no VIPWATCH_LAB_VIPS"
     vw_set_layout flat "$vips"
@@ -283,10 +320,30 @@ vw_stop_pids() {
   ((left == 0)) || vw_poll 3000 50 _vw_all_gone "$@" || vw_warn "some processes survived SIGKILL: $*"
 }
 
+# vw_stop_in_namespaces TIMEOUT_MS NS... — stop every process running in these namespaces (not this
+# script). Everything in them was started by the lab or through it; left alive it would pin a deleted
+# namespace. (lab/down, lab/store-down)
+vw_stop_in_namespaces() {
+  local timeout_ms=$1 n pid exe targets=()
+  shift
+  for n in "$@"; do
+    [[ -e /run/netns/$n ]] || continue
+    while read -r pid; do
+      [[ $pid =~ ^[0-9]+$ && $pid != "$$" ]] || continue
+      exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || continue
+      exe=${exe% (deleted)}
+      vw_log "stopping leftover pid $pid ($exe) in namespace $n"
+      targets+=("$pid:$exe:")
+    done < <(ip netns pids "$n" 2>/dev/null || true)
+  done
+  if ((${#targets[@]} > 0)); then vw_stop_pids "$timeout_ms" "${targets[@]}"; fi
+}
+
 # ---------------------------------------------------------------- daemons of db host i
 
 # vw_mysqld_pid I / vw_sshd_pid I — true if that daemon of db<i> runs; sets VW_PID.
 vw_mysqld_pid() { vw_pid_of "$VW_DIR/db$1/mysqld.pid" "$VW_MARIADBD_BIN" "$VW_DIR/db$1/"; }
+vw_store_mysqld_pid() { vw_pid_of "$VW_STORE_DIR/mysqld.pid" "$VW_MARIADBD_BIN" "$VW_STORE_DIR/"; }   # the job store's
 vw_sshd_pid() { vw_pid_of "$VW_DIR/db$1/sshd.pid" "$VW_SSHD_BIN" "$VW_DIR/db$1/"; }
 
 # Daemons run under their own UTS namespace with hostname db<i> (so `hostname` over SSH and

@@ -135,6 +135,33 @@ public final class AlertBook {
         return news;
     }
 
+    /** One active alert as carried from one instance to another: since when, and when each channel was told. */
+    public record Saved(Instant since, Map<String, Instant> lastSent) {
+        public Saved {
+            lastSent = Map.copyOf(lastSent);
+        }
+    }
+
+    /** The active alerts of one VIP, to continue from elsewhere with {@link #restore}. */
+    public synchronized Map<String, Saved> save(String cluster, String vip) {
+        Map<String, Saved> out = new TreeMap<>();
+        vips.getOrDefault(cluster + "/" + vip, Map.of()).forEach((rule, t) -> out.put(rule, new Saved(t.since,
+                t.lastSent)));
+        return out;
+    }
+
+    /** Replaces one VIP's active alerts with what another instance saved (and writes the book). */
+    public synchronized void restore(String cluster, String vip, Map<String, Saved> saved) {
+        Map<String, Tracked> alerts = new TreeMap<>();
+        saved.forEach((rule, a) -> {
+            Tracked t = new Tracked(a.since());
+            t.lastSent.putAll(a.lastSent());
+            alerts.put(rule, t);
+        });
+        vips.put(cluster + "/" + vip, alerts);
+        save();
+    }
+
     /** Active alerts of one VIP → since, as the book knows them (including ones restored from disk). */
     public synchronized Map<String, Instant> active(String cluster, String vip) {
         Map<String, Instant> out = new LinkedHashMap<>();

@@ -138,6 +138,11 @@ final class RunCommand implements Callable<Integer> {
             n.putNull("event_streams_open");
         }
         n.putObject("reloads").put("ok", reloadsOk.get()).put("failed", reloadsFailed.get());
+        com.fasterxml.jackson.databind.node.ObjectNode fleet = JsonReport.MAPPER.valueToTree(w.fleet());
+        if (!w.elsewhere().isEmpty()) {
+            w.elsewhere().forEach(fleet.putArray("vips_elsewhere")::add);
+        }
+        n.set("fleet", fleet);
         return n;
     }
 }

@@ -12,11 +12,12 @@ import java.util.Optional;
  * @param source    the file it was loaded from
  * @param rulesPath a rule file or a directory of them; empty means the rules bundled with vipwatch
  * @param stateDir  where the service keeps what must survive a restart: silences, active alerts, the alert outbox
+ * @param scheduler where the probe schedule lives: this process, or a job store shared by several instances
  */
 public record Config(Path source, SshSettings ssh, MysqlSettings mysql, ProbeSettings probes,
                      Optional<Path> rulesPath, List<ClusterConfig> clusters, ServiceSettings service,
                      RepairSettings repairs, AlertSettings alerts, Path stateDir,
-                     List<MaintenanceWindow> maintenance) {
+                     List<MaintenanceWindow> maintenance, SchedulerSettings scheduler) {
     public Config {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(ssh, "ssh");
@@ -29,6 +30,7 @@ public record Config(Path source, SshSettings ssh, MysqlSettings mysql, ProbeSet
         Objects.requireNonNull(alerts, "alerts");
         Objects.requireNonNull(stateDir, "stateDir");
         maintenance = List.copyOf(maintenance);
+        Objects.requireNonNull(scheduler, "scheduler");
     }
 
     /** Number of VIPs over all clusters. */

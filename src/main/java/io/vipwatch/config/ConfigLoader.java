@@ -17,7 +17,7 @@ import java.util.Set;
  * directory. Secrets are read here, once, so a missing password file fails at load and not at 3 a.m.
  */
 public final class ConfigLoader {
-    private static final Set<String> SSL_MODES = Set.of("DISABLED", "PREFERRED", "REQUIRED", "VERIFY_CA",
+    static final Set<String> SSL_MODES = Set.of("DISABLED", "PREFERRED", "REQUIRED", "VERIFY_CA",
             "VERIFY_IDENTITY");
     private static final Duration MS_100 = Duration.ofMillis(100);
     static final String DEFAULT_STATE_DIR = "/var/lib/vipwatch";
@@ -39,7 +39,7 @@ public final class ConfigLoader {
         YamlErrors errors = new YamlErrors(source, found);
         YamlMap top = errors.topLevel();
         top.rejectUnknownKeys(Set.of("ssh", "mysql", "probes", "rules", "clusters", "listen", "audit_log", "repairs",
-                "alerts", "state_dir", "maintenance", "web_config"));
+                "alerts", "state_dir", "maintenance", "web_config", "scheduler"));
         Path dir = source.getParent();
 
         SshSettings ssh = ssh(top.map("ssh"), dir);
@@ -60,11 +60,13 @@ public final class ConfigLoader {
         AlertSettings alerts = alerts(top.map("alerts"), dir, found);
         Path stateDir = dir.resolve(top.string("state_dir", DEFAULT_STATE_DIR)).normalize();
         List<MaintenanceWindow> maintenance = MaintenanceSection.windows(top, clusters);
+        SchedulerSettings scheduler = SchedulerSection.scheduler(top.map("scheduler"), dir, environment, clusters,
+                service, repairs);
         if (!found.isEmpty()) {
             throw new ConfigException(found);
         }
         return new Config(source, ssh, mysql, probes, rules, clusters, service, repairs, alerts, stateDir,
-                maintenance);
+                maintenance, scheduler);
     }
 
     /**
@@ -136,15 +138,15 @@ public final class ConfigLoader {
         }
         return new MysqlSettings(
                 m.requiredString("user"),
-                secret(m, dir),
+                password(m, dir, environment),
                 m.integer("port", 3306, 1, 65535),
                 m.duration("connect_timeout", Duration.ofSeconds(1), MS_100, Duration.ofSeconds(60)),
                 m.duration("query_timeout", Duration.ofSeconds(2), MS_100, Duration.ofMinutes(5)),
                 sslMode);
     }
 
-    /** The MySQL password: an empty one is allowed (a monitor user may have none). */
-    private Secret secret(YamlMap m, Path dir) {
+    /** A MySQL password: an empty one is allowed (a monitor user may have none). */
+    static Secret password(YamlMap m, Path dir, Map<String, String> environment) {
         boolean file = m.has("password_file");
         boolean env = m.has("password_env");
         Optional<Secret> secret = Optional.empty();

@@ -296,6 +296,31 @@ public final class Metrics {
         }
     }
 
+    /**
+     * With a clustered job store: whether it answers, and the repair leases this instance was granted, refused
+     * (another instance holds it, the cycle was stale, the store is down) and lost during a repair.
+     */
+    public void jobStore(boolean up) {
+        gauge("vipwatch.job.store.up", "1: the clustered job store answers; 0: degraded, probing and alerting "
+                + "alone and repairing nothing", null, Tags.empty()).value = bit(up);
+    }
+
+    /** Counts one lease decision; {@code result} is granted, refused or lost. */
+    public void repairLease(String result) {
+        Counter.builder("vipwatch.repair.leases").description("repair leases by result: granted, refused (held "
+                + "elsewhere, stale cycle, job store down), lost during a repair").tags("result", result)
+                .register(registry).increment();
+    }
+
+    /** Registers the lease counters at zero, so that a rate over them exists from the start. */
+    public void repairLeases() {
+        for (String result : List.of("granted", "refused", "lost")) {
+            Counter.builder("vipwatch.repair.leases").description("repair leases by result: granted, refused (held "
+                    + "elsewhere, stale cycle, job store down), lost during a repair").tags("result", result)
+                    .register(registry);
+        }
+    }
+
     /** Counts one delivery outcome; {@code result} is delivered, failed or retried. */
     public void alertDelivery(String channel, String result) {
         notifications(channel, result).increment();

@@ -87,15 +87,19 @@ final class AnnounceStep implements Step {
             return schedule.size();
         }
 
-        /** Sends burst {@code i} (in a dry run: records it); returns the command's result, or null in a dry run. */
-        CommandResult send(int i) {
+        /**
+         * Sends burst {@code i} (in a dry run: records it); returns the command's result, or null in a dry run.
+         * A later burst is audited under {@code announce} and is refused, like any command, once the repair's fence
+         * is lost: another instance has repaired the VIP since, and may have moved it.
+         */
+        CommandResult send(int i) throws Stop {
             Burst burst = schedule.get(i);
             List<List<String>> packets = unsolicited(i).stream()
                     .map(u -> RepairCommands.gratuitous(iface, vip, u)).toList();
             Duration limit = run.settings().stepTimeout()
                     .plus(RepairCommands.PACKET_WINDOW.multipliedBy(burst.packets()));
-            return run.remote(host, RepairCommands.burstScript(packets), limit, "would send " + describe(i))
-                    .orElse(null);
+            return run.remote(i == 0 ? run.step() : "announce", host, RepairCommands.burstScript(packets), limit,
+                    "would send " + describe(i)).orElse(null);
         }
 
         String describe(int i) {
@@ -137,6 +141,11 @@ final class AnnounceStep implements Step {
             CommandResult r;
             try {
                 r = send(i);
+            } catch (Stop refused) {
+                if (stop()) {
+                    skipRest(i + 1, "not sent: burst " + (i + 1) + " was refused");
+                }
+                return;
             } catch (RuntimeException e) {
                 if (stop()) {
                     skipRest(i, "not sent: " + e);

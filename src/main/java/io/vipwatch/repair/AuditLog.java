@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * {@code rule}, {@code plan}, {@code step}, {@code host}, {@code command}, {@code exit_code} (null when no process
  * exit code), {@code output} (at most 500 characters of stdout and stderr), {@code duration_ms}, {@code result}
  * ({@code ok}, {@code failed}, {@code refused}, {@code dry-run}, {@code skipped}), {@code detail},
- * {@code dry_run}, {@code fencing_token} (null until repairs are fenced).
+ * {@code dry_run}, {@code fencing_token} (the repair lease's epoch with a clustered job store;
+ * null for a single instance and for MHA's calls).
  *
  * <p>Only commands and their output are written — addresses, interface names, {@code ip}/{@code arping} text —
  * never credentials. Thread-safe. A write that fails does not stop a repair halfway (that would be worse than an
@@ -32,7 +33,13 @@ public final class AuditLog implements AutoCloseable {
 
     /** What one line is about: the repair's context and one of its step records. */
     public record Entry(Instant time, String repairId, String cluster, String vip, String rule, String plan,
-                        boolean dryRun, StepRecord step) {
+                        boolean dryRun, StepRecord step, java.util.OptionalLong fencingToken) {
+        /** An entry of work no lease covers. */
+        public Entry(Instant time, String repairId, String cluster, String vip, String rule, String plan,
+                     boolean dryRun, StepRecord step) {
+            this(time, repairId, cluster, vip, rule, plan, dryRun, step, java.util.OptionalLong.empty());
+        }
+
         public Entry {
             Objects.requireNonNull(time, "time");
             Objects.requireNonNull(repairId, "repairId");
@@ -41,6 +48,7 @@ public final class AuditLog implements AutoCloseable {
             Objects.requireNonNull(rule, "rule");
             Objects.requireNonNull(plan, "plan");
             Objects.requireNonNull(step, "step");
+            Objects.requireNonNull(fencingToken, "fencingToken");
         }
     }
 
@@ -103,7 +111,11 @@ public final class AuditLog implements AutoCloseable {
         n.put("result", s.result());
         n.put("detail", s.detail());
         n.put("dry_run", e.dryRun());
-        n.putNull("fencing_token");
+        if (e.fencingToken().isPresent()) {
+            n.put("fencing_token", e.fencingToken().getAsLong());
+        } else {
+            n.putNull("fencing_token");
+        }
         try {
             return JSON.writeValueAsString(n);
         } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {

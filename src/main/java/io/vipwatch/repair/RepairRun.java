@@ -34,6 +34,7 @@ final class RepairRun {
     private final List<StepName> plan;
     private final Consumer<StepRecord> sink;
     private final Afterwards afterwards;
+    private final Fence fence;
     /** Synchronized: bursts sent {@link Afterwards} add their records from another thread. */
     private final List<StepRecord> records = java.util.Collections.synchronizedList(new ArrayList<>());
     private int index;
@@ -44,8 +45,9 @@ final class RepairRun {
     private Optional<InterfaceName> linkInterface = Optional.empty();
 
     RepairRun(RepairRequest request, RepairSettings settings, CommandRunner runner, Clock clock, Sleeper sleeper,
-              Afterwards afterwards, boolean dryRun, Consumer<StepRecord> sink) {
+              Afterwards afterwards, Fence fence, boolean dryRun, Consumer<StepRecord> sink) {
         this.afterwards = afterwards;
+        this.fence = fence;
         this.request = request;
         this.facts = request.facts();
         this.settings = settings;
@@ -179,26 +181,54 @@ final class RepairRun {
         return cluster().host(name).orElseThrow(() -> refuse(name + " is not a host of cluster " + cluster().name()));
     }
 
-    /** Runs {@code argv} on {@code host}; in a dry run records it as {@code dry-run} with {@code wouldDo} instead. */
-    Optional<CommandResult> remote(HostConfig host, List<String> argv, Duration timeout, String wouldDo) {
+    /**
+     * Runs {@code argv} on {@code host}; in a dry run records it as {@code dry-run} with {@code wouldDo} instead.
+     * Refuses, recording why, when the repair's fence no longer holds.
+     */
+    Optional<CommandResult> remote(HostConfig host, List<String> argv, Duration timeout, String wouldDo)
+            throws Stop {
         return remote(host, ShellWords.join(argv), timeout, wouldDo);
     }
 
-    Optional<CommandResult> remote(HostConfig host, String line, Duration timeout, String wouldDo) {
+    Optional<CommandResult> remote(HostConfig host, String line, Duration timeout, String wouldDo) throws Stop {
+        return remote(step(), host, line, timeout, wouldDo);
+    }
+
+    /** {@link #remote(HostConfig, String, Duration, String)} for {@code step}, which need not be the current one. */
+    Optional<CommandResult> remote(String step, HostConfig host, String line, Duration timeout, String wouldDo)
+            throws Stop {
         if (dryRun) {
-            record(new StepRecord(step(), host.name(), line, -1, "", Duration.ZERO, StepRecord.DRY_RUN, wouldDo));
+            record(new StepRecord(step, host.name(), line, -1, "", Duration.ZERO, StepRecord.DRY_RUN, wouldDo));
             return Optional.empty();
         }
+        fenced(step, host.name(), line);
         return Optional.of(runner.remote(host, line, timeout));
     }
 
-    Optional<CommandResult> local(List<String> argv, Duration timeout, String wouldDo) {
+    Optional<CommandResult> local(List<String> argv, Duration timeout, String wouldDo) throws Stop {
+        String line = ShellWords.join(argv);
         if (dryRun) {
-            record(new StepRecord(step(), LocalExec.WHERE, ShellWords.join(argv), -1, "", Duration.ZERO,
-                    StepRecord.DRY_RUN, wouldDo));
+            record(new StepRecord(step(), LocalExec.WHERE, line, -1, "", Duration.ZERO, StepRecord.DRY_RUN,
+                    wouldDo));
             return Optional.empty();
         }
+        fenced(step(), LocalExec.WHERE, line);
         return Optional.of(runner.local(argv, timeout));
+    }
+
+    /** The repair's fencing token for the audit lines; empty for a single instance. */
+    java.util.OptionalLong fencingToken() {
+        return fence.token();
+    }
+
+    /** Refuses the command, recorded with what it would have run, when the fence no longer holds. */
+    private void fenced(String step, String where, String line) throws Stop {
+        Optional<String> lost = fence.lost();
+        if (lost.isPresent()) {
+            String why = "not run: " + lost.get();
+            record(new StepRecord(step, where, line, -1, "", Duration.ZERO, StepRecord.REFUSED, why));
+            throw new Stop(RepairOutcome.Result.REFUSED, why, true);
+        }
     }
 
     /** Records a command's result. */

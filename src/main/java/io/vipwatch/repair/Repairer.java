@@ -59,14 +59,22 @@ public final class Repairer {
 
     /** Runs one plan for one VIP; blocking, every step bounded; never throws for remote failures. */
     public RepairOutcome repair(RepairRequest request) {
+        return repair(request, Fence.NONE);
+    }
+
+    /**
+     * {@link #repair(RepairRequest)} under {@code fence}: each command runs only while it holds, and its token is in
+     * every audit line, also those of bursts sent after this returned.
+     */
+    public RepairOutcome repair(RepairRequest request, Fence fence) {
         Instant start = clock.instant();
         boolean dryRun = request.dryRun() || config.repairs().dryRun() || request.vip().dryRun();
         afterwards.repairStarts(request.key());
         // Ties a repair's lines together in the audit log, also those of bursts sent after it returned.
         String id = java.util.UUID.randomUUID().toString().substring(0, 8);
-        RepairRun run = new RepairRun(request, config.repairs(), runner, clock, sleeper, afterwards, dryRun,
+        RepairRun run = new RepairRun(request, config.repairs(), runner, clock, sleeper, afterwards, fence, dryRun,
                 r -> audit.append(new AuditLog.Entry(clock.instant(), id, request.cluster().name(),
-                        request.vip().name(), request.rule(), request.plan().name(), dryRun, r)));
+                        request.vip().name(), request.rule(), request.plan().name(), dryRun, r, fence.token())));
         List<Step> steps = request.plan().stepNames().stream().map(StepName::step).toList();
         for (int i = 0; i < steps.size(); i++) {
             run.at(i);

@@ -154,6 +154,41 @@ public final class RuleTracker {
         return out;
     }
 
+    /** One rule's state as carried from one instance to another ({@code scheduler.store: jdbc}). */
+    public record Saved(int trueStreak, int falseStreak, boolean firing, Instant since, List<Instant> attempts,
+                        boolean exhausted) {
+        public Saved {
+            attempts = List.copyOf(attempts);
+        }
+    }
+
+    /** Every rule's state, to continue from elsewhere with {@link #restore(Map)}. */
+    public Map<String, Saved> save() {
+        Map<String, Saved> out = new LinkedHashMap<>();
+        states.forEach((name, s) -> out.put(name, new Saved(s.trueStreak, s.falseStreak, s.firing, s.since,
+                List.copyOf(s.attempts), s.exhausted)));
+        return out;
+    }
+
+    /**
+     * Continues from state another instance saved. Rules it does not name start afresh (a rule added since), and
+     * rules it names that no longer exist are dropped.
+     */
+    public void restore(Map<String, Saved> saved) {
+        states.forEach((name, s) -> {
+            Saved v = saved.get(name);
+            s.trueStreak = v == null ? 0 : v.trueStreak();
+            s.falseStreak = v == null ? 0 : v.falseStreak();
+            s.firing = v != null && v.firing();
+            s.since = v == null ? null : v.since();
+            s.attempts.clear();
+            if (v != null) {
+                s.attempts.addAll(v.attempts());
+            }
+            s.exhausted = v != null && v.exhausted();
+        });
+    }
+
     private static void prune(State s, Duration window, Instant now) {
         while (!s.attempts.isEmpty() && s.attempts.peekFirst().isBefore(now.minus(window))) {
             s.attempts.removeFirst();

@@ -14,6 +14,7 @@ import io.vipwatch.alert.ThisHost;
 import io.vipwatch.config.AlertChannel;
 import io.vipwatch.config.AlertSettings;
 import io.vipwatch.config.Config;
+import io.vipwatch.fleet.Fleet;
 import io.vipwatch.metrics.Metrics;
 import io.vipwatch.probe.VipFacts;
 import io.vipwatch.repair.RepairOutcome;
@@ -136,7 +137,8 @@ final class Alerting implements AutoCloseable {
         Set<String> cleared = cleared(in);
         // an alert restored from before a reload or restart whose rule no longer exists can never fire again
         r.book().active(cluster, vip).keySet().stream()
-                .filter(a -> !rules.containsKey(a) && !a.equals(RuleTracker.EXHAUSTED)).forEach(cleared::add);
+                .filter(a -> !rules.containsKey(a) && !a.equals(RuleTracker.EXHAUSTED) && !a.equals(Fleet.DEGRADED))
+                .forEach(cleared::add);
         List<AlertEvent> news = r.book().update(new AlertBook.Cycle(cluster, vip, in.active(), cleared,
                         in.silence().isPresent()),
                 rule -> channelsOf(rule, in.exhausted()), channel -> repeat(settings, channel), now);
@@ -182,6 +184,9 @@ final class Alerting implements AutoCloseable {
         if (in.exhausted().isEmpty() && in.evaluation().healthy() && in.evaluation().undecided().isEmpty()) {
             cleared.add(RuleTracker.EXHAUSTED);
         }
+        if (!in.active().containsKey(Fleet.DEGRADED)) {
+            cleared.add(Fleet.DEGRADED);
+        }
         return cleared;
     }
 
@@ -203,6 +208,12 @@ final class Alerting implements AutoCloseable {
                     "no more repairs until the VIP has been seen healthy; a person has to look",
                     Optional.of("read the repair steps in the audit log; fix the cause, vipwatch resumes by itself "
                             + "once the VIP is healthy"));
+        }
+        if (e.rule().equals(Fleet.DEGRADED)) {
+            return new AlertMessage.Item(e, Severity.WARNING, "the job store database of the vipwatch fleet is "
+                    + "unreachable from " + ThisHost.name() + ": it watches and alerts on its own, and repairs "
+                    + "nothing", List.of(), "no repairs by this instance until the job store answers again",
+                    Optional.of("check the job store database and the network to it; vipwatch resumes by itself"));
         }
         Rule rule = rules.get(e.rule());
         Optional<Problem> problem = in.evaluation().problems().stream().filter(p -> p.name().equals(e.rule()))
@@ -236,6 +247,20 @@ final class Alerting implements AutoCloseable {
         }
         return (in.dryRun() ? "dry-run: " : "") + "repair " + plan.get()
                 + " not run yet (cooldown, or no host to work on)";
+    }
+
+    /** One VIP's active alerts and what each channel was told; empty before {@link #start()}. */
+    Map<String, AlertBook.Saved> save(String cluster, String vip) {
+        Running r = running;
+        return r == null ? Map.of() : r.book().save(cluster, vip);
+    }
+
+    /** Continues one VIP's alerts from what another instance saved. */
+    void restore(String cluster, String vip, Map<String, AlertBook.Saved> saved) {
+        Running r = running;
+        if (r != null) {
+            r.book().restore(cluster, vip, saved);
+        }
     }
 
     DeliveryStats stats() {

@@ -3,6 +3,7 @@ package io.vipwatch.service;
 import io.vipwatch.config.ClusterConfig;
 import io.vipwatch.config.HolderPolicy;
 import io.vipwatch.config.VipConfig;
+import io.vipwatch.fleet.Fleet;
 import io.vipwatch.probe.VipFacts;
 import io.vipwatch.probe.VipProbe;
 import io.vipwatch.repair.RepairOutcome;
@@ -31,6 +32,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +40,13 @@ import org.slf4j.LoggerFactory;
 /**
  * One VIP in the service: each {@link #cycle()} is the whole data flow for it — probe → facts → rules → rule
  * state → at most one repair (none while silenced) → status → alerts → metrics. Cycles of one VIP never overlap
- * (the scheduler guarantees it), so the state here needs no locking; readers see the immutable {@link #status()}.
+ * (the scheduler guarantees it, and a lock makes sure when a clustered service's fallback schedule takes over), so
+ * the state here needs no other locking; readers see the immutable {@link #status()}.
+ *
+ * <p>With a clustered job store the next cycle may run on another instance: a cycle starts from the state the
+ * previous one left in the job store ({@link VipMemory}) and saves its own at the end, and a repair runs only
+ * under the VIP's lease. While the job store is unreachable the VIP shows {@value Fleet#DEGRADED} and nothing is
+ * repaired.
  */
 final class VipWatch {
     private static final Logger log = LoggerFactory.getLogger(VipWatch.class);
@@ -56,9 +64,14 @@ final class VipWatch {
     private long cycles;
     private Instant exhaustedSince;
     private volatile VipStatus status;
+    private volatile Instant lastCycle = Instant.EPOCH;
     private volatile boolean repairing;
     private String silencedBy;
     private final AtomicBoolean cycleRequested = new AtomicBoolean();
+    private final ReentrantLock cycleLock = new ReentrantLock();
+    private final Fleet.SharedVip shared;
+    /** The job store's outage as this cycle began, if any. */
+    private Optional<Fleet.Outage> outage = Optional.empty();
     /** Completed when an event asks for a new cycle: the cycle in flight stops waiting for slow probes. */
     private volatile CompletableFuture<Void> cut = new CompletableFuture<>();
 
@@ -71,7 +84,11 @@ final class VipWatch {
         List<String> names = new ArrayList<>();
         services.rules().rules().forEach(r -> names.add(r.name()));
         names.add(RuleTracker.EXHAUSTED);
+        if (services.fleet().clustered()) {
+            names.add(Fleet.DEGRADED);
+        }
         this.ruleNames = List.copyOf(names);
+        this.shared = services.fleet().vip(key());
         services.metrics().repairPlans(cluster.name(), vip.name(), services.rules().rules().stream()
                 .flatMap(r -> r.lifecycle().repair().stream()).distinct().toList());
     }
@@ -86,6 +103,11 @@ final class VipWatch {
 
     VipConfig vip() {
         return vip;
+    }
+
+    /** When this instance last finished a cycle of this VIP (for a clustered service: whether it still runs it). */
+    Instant lastCycle() {
+        return lastCycle;
     }
 
     /** The latest snapshot, or null before the first cycle finished. */
@@ -117,6 +139,17 @@ final class VipWatch {
      * and no repair starts on a rule until fresh facts confirmed it.
      */
     void cycle() {
+        cycleLock.lock();
+        try {
+            cycleLocked();
+        } finally {
+            cycleLock.unlock();
+        }
+    }
+
+    private void cycleLocked() {
+        shared.begin().flatMap(VipMemory::fromJson).ifPresent(this::continueFrom);
+        outage = services.fleet().outage();
         CompletableFuture<Void> cutShort = new CompletableFuture<>();
         cut = cutShort;
         boolean asked = cycleRequested.getAndSet(false);
@@ -135,8 +168,8 @@ final class VipWatch {
             });
         }
         // At most one repair per cycle, none under a silence: a planned switch (MHA online change) must not be
-        // "repaired" back.
-        boolean repairsDone = !silence.isEmpty();
+        // "repaired" back. None either while the job store is down: no lease can be granted.
+        boolean repairsDone = !silence.isEmpty() || outage.isPresent();
         for (Supplier<VipFacts> phase : List.<Supplier<VipFacts>>of(probe::located, () -> probe.early(cutShort))) {
             VipFacts facts = phase.get();
             Evaluation evaluation = evaluate(facts);
@@ -157,11 +190,25 @@ final class VipWatch {
         cycles++;
         VipStatus now = snapshot(facts, evaluation, silence);
         status = now;
+        lastCycle = clock.instant();
         services.alerting().ifPresent(a -> a.cycle(new Alerting.CycleInput(facts, evaluation,
                 now.problems(), now.rules(), tracker.exhausted(), lastRepair, silence.map(ActiveSilence::describe),
                 services.dryRun() || vip.dryRun()), clock.instant()));
+        shared.end(memory().toJson());
         services.metrics().vipCycle(facts, ruleNames, now.problems().keySet(), silence.isPresent(),
                 Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /** Continues from the state another instance's cycle of this VIP left. */
+    private void continueFrom(VipMemory memory) {
+        tracker.restore(memory.rules());
+        services.alerting().ifPresent(a -> a.restore(cluster.name(), vip.name(), memory.alerts()));
+        exhaustedSince = memory.exhaustedSince().orElse(null);
+    }
+
+    private VipMemory memory() {
+        return new VipMemory(tracker.save(), services.alerting().map(a -> a.save(cluster.name(), vip.name()))
+                .orElse(Map.of()), Optional.ofNullable(exhaustedSince));
     }
 
     /**
@@ -287,6 +334,13 @@ final class VipWatch {
                     key(), rule.name(), services.config().repairs().maxConcurrent());
             return;
         }
+        Fleet.Grant grant = shared.lease();
+        if (grant.lease().isEmpty()) {
+            services.repairSlots().release();
+            log.warn("{}: {} not repaired: no repair lease: {}", key(), rule.name(), grant.refusal());
+            return;
+        }
+        Fleet.Lease lease = grant.lease().get();
         repairing = true;
         try {
             tracker.recordAttempt(rule);
@@ -296,12 +350,13 @@ final class VipWatch {
                     () -> services.cycle().probe(cluster, vip, services.cycle().new HostViews(Duration.ZERO)),
                     () -> services.cycle().locate(cluster, vip),
                     fresh -> rule.evaluate(FactSchema.values(fresh)) == Rule.Verdict.CLEAR);
-            RepairOutcome outcome = services.repairer().repair(request);
+            RepairOutcome outcome = services.repairer().repair(request, lease);
             lastRepair = Optional.of(outcome);
             services.metrics().repair(cluster.name(), vip.name(), outcome);
             log.info("{}: repair {} for {}: {} in {} ms{}", key(), planName, rule.name(), outcome.result(),
                     outcome.elapsed().toMillis(), outcome.detail().isEmpty() ? "" : " (" + outcome.detail() + ")");
         } finally {
+            lease.release();
             repairing = false;
             services.repairSlots().release();
         }
@@ -338,6 +393,7 @@ final class VipWatch {
             }
             active.put(RuleTracker.EXHAUSTED, exhaustedSince);
         }
+        outage.ifPresent(o -> active.put(Fleet.DEGRADED, o.since()));
         return new VipStatus(cluster.name(), vip.name(), facts, evaluation, active, tracker.snapshot(), lastRepair,
                 List.copyOf(events), cycles, false, silence);
     }

@@ -7,6 +7,10 @@ import io.vipwatch.config.ClusterConfig;
 import io.vipwatch.config.Config;
 import io.vipwatch.config.HostConfig;
 import io.vipwatch.config.VipConfig;
+import io.vipwatch.fleet.FastFailoverJobStore;
+import io.vipwatch.fleet.Fleet;
+import io.vipwatch.fleet.JdbcFleet;
+import io.vipwatch.fleet.Solo;
 import io.vipwatch.metrics.Metrics;
 import io.vipwatch.probe.AddressEvents;
 import io.vipwatch.probe.LiveLocations;
@@ -60,6 +64,11 @@ public final class Watchdog implements AutoCloseable {
     private final AuditLog audit;
     private final Afterwards afterwards;
     private final ProbeScheduler scheduler;
+    /** With a clustered job store: the in-memory schedule of every VIP that runs while the job store is down. */
+    private final Optional<ProbeScheduler> fallback;
+    private final Fleet fleet;
+    private volatile boolean started;
+    private final Metrics metrics;
     private final Map<String, VipWatch> vips = new LinkedHashMap<>();
     private final Instant startedAt;
     private final boolean dryRun;
@@ -78,6 +87,7 @@ public final class Watchdog implements AutoCloseable {
     public Watchdog(Config config, RuleSet rules, RepairPlans plans, Optional<Templates> templates, boolean dryRun,
                     Clock clock, Metrics metrics) throws JSchException, IOException, SchedulerException {
         this.clock = clock;
+        this.metrics = metrics;
         this.config = config;
         this.dryRun = dryRun || config.repairs().dryRun();
         this.startedAt = clock.instant();
@@ -93,24 +103,80 @@ public final class Watchdog implements AutoCloseable {
         this.cycle = new ProbeCycle(config, ssh, local, mysql, probeThreads, clock, live, true, handovers);
         this.suspensions = new Suspensions(new SilenceStore(config.stateDir(), clock), config.maintenance(), clock);
         this.alerting = Alerting.of(config, rules, templates, clock, metrics);
+        this.fleet = fleet(config, clock, metrics);
         Services services = new Services(config, rules, plans, cycle, cycle.new HostViews(SHARED_READ_AGE), live,
                 new Repairer(config, ssh, local, audit, clock, Sleeper.REAL, afterwards),
                 new Semaphore(config.repairs().maxConcurrent()), this.dryRun, suspensions, handovers, alerting,
-                metrics);
+                metrics, fleet);
         for (ClusterConfig cluster : config.clusters()) {
             for (VipConfig vip : cluster.vips()) {
                 VipWatch w = new VipWatch(cluster, vip, services, clock);
                 vips.put(w.key(), w);
             }
         }
-        this.scheduler = new ProbeScheduler(vips.size(), key -> vips.get(key).cycle());
+        java.util.function.Consumer<String> run = key -> vips.get(key).cycle();
+        if (fleet.clustered()) {
+            this.scheduler = ProbeScheduler.clustered(vips.size(), run, config.scheduler(), JdbcFleet.DATA_SOURCE,
+                    FastFailoverJobStore.class.getName());
+            this.fallback = Optional.of(ProbeScheduler.inMemory(vips.size(), run));
+        } else {
+            this.scheduler = ProbeScheduler.inMemory(vips.size(), run);
+            this.fallback = Optional.empty();
+        }
         this.events = config.probes().eventStreams()
                 ? Optional.of(new AddressEvents(config.clusters(), ssh, live,
                         new EventsToCycles(services.sharedViews(), metrics)))
                 : Optional.empty();
         for (VipWatch w : vips.values()) {
             scheduler.add(w.key(), w.vip().interval().orElse(config.probes().interval()), w.vip().cron());
+            fallback.ifPresent(f -> f.add(w.key(), w.vip().interval().orElse(config.probes().interval()),
+                    w.vip().cron()));
         }
+    }
+
+    /**
+     * A single instance, or this instance's membership of the fleet in the job store: connected, with the tables
+     * it needs, before anything is scheduled. Refuses a job store behind a watched VIP (see the README).
+     */
+    private Fleet fleet(Config config, Clock clock, Metrics metrics) throws IOException {
+        if (!config.scheduler().clustered()) {
+            return new Solo();
+        }
+        var store = config.scheduler().jobStore().orElseThrow();
+        Optional<String> behindVip = store.watchedVipBehind(config.clusters());
+        if (behindVip.isPresent()) {
+            throw new IOException(config.source() + ": scheduler.dsn: the job store must not sit behind a VIP vipwatch "
+                    + "watches: " + behindVip.get());
+        }
+        Set<String> keys = new HashSet<>();
+        config.clusters().forEach(c -> c.vips().forEach(v -> keys.add(c.name() + "/" + v.name())));
+        metrics.jobStore(true);
+        metrics.repairLeases();
+        try {
+            return JdbcFleet.open(config.scheduler(), keys, clock, this::jobStoreHealth, metrics::repairLease);
+        } catch (java.sql.SQLException e) {
+            throw new IOException("cannot join the fleet through the job store " + store.where() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Degraded mode and back: while the job store is down, this instance runs every VIP on its in-memory schedule
+     * (probes and alerts; the cycles repair nothing, see {@link VipWatch}); when it answers again, the clustered
+     * schedule alone runs them, and the VIPs' shared state decides where each continues from.
+     */
+    private void jobStoreHealth(Optional<Fleet.Outage> outage) {
+        metrics.jobStore(outage.isEmpty());
+        if (!started) {
+            return;
+        }
+        fallback.ifPresent(f -> {
+            if (outage.isPresent()) {
+                f.resume();
+            } else {
+                f.pause();
+            }
+        });
     }
 
     public void start() throws SchedulerException, IOException {
@@ -119,6 +185,11 @@ public final class Watchdog implements AutoCloseable {
         }
         openSessions();
         scheduler.start();
+        if (fallback.isPresent()) {
+            fallback.get().startPaused();
+            started = true;
+            jobStoreHealth(fleet.outage());
+        }
         events.ifPresent(AddressEvents::start);
         log.info("watching {} VIP(s) from {}{}", vips.size(), config.source(), dryRun ? " (dry run: no repair "
                 + "command is executed)" : "");
@@ -160,16 +231,33 @@ public final class Watchdog implements AutoCloseable {
         return scheduler.running();
     }
 
-    /** The latest status of every VIP that completed at least one cycle. */
+    /**
+     * The latest status of every VIP that completed at least one cycle; with a clustered job store, of the VIPs this
+     * instance ran a cycle of within the last three intervals (the others run elsewhere: their status here would
+     * be stale; see {@link #elsewhere()}).
+     */
     public List<VipStatus> status() {
         List<VipStatus> out = new ArrayList<>();
+        Instant now = clock.instant();
         vips.values().forEach(w -> {
             VipStatus s = w.status();
-            if (s != null) {
+            if (s != null && (!fleet.clustered() || recent(w, now))) {
                 out.add(s);
             }
         });
         return out;
+    }
+
+    /** With a clustered job store: the VIPs whose latest cycles ran on other instances ("cluster/vip"). */
+    public List<String> elsewhere() {
+        Instant now = clock.instant();
+        return fleet.clustered() ? vips.values().stream().filter(w -> !recent(w, now)).map(VipWatch::key).toList()
+                : List.of();
+    }
+
+    private boolean recent(VipWatch w, Instant now) {
+        Duration interval = w.vip().interval().orElse(config.probes().interval());
+        return !w.lastCycle().plus(interval.multipliedBy(3)).isBefore(now);
     }
 
     /**
@@ -190,7 +278,7 @@ public final class Watchdog implements AutoCloseable {
             shared.invalidate(cluster.name());
             VipWatch w = vips.get(cluster.name() + "/" + vip.name());
             if (w != null && w.requestCycle()) {
-                scheduler.triggerNow(w.key());
+                triggerNow(w.key());
             }
         }
 
@@ -258,11 +346,25 @@ public final class Watchdog implements AutoCloseable {
             } catch (IOException | UnknownSilenceException e) {
                 notes.add("WARNING: the handover silence could not be ended: " + e.getMessage());
             }
-            r.vips().forEach(v -> scheduler.triggerNow(r.cluster().name() + "/" + v.name()));
+            r.vips().forEach(v -> triggerNow(r.cluster().name() + "/" + v.name()));
         }
         List<String> lines = new ArrayList<>(notes);
         lines.addAll(outcome.lines());
         return new Handover.Outcome(outcome.verdict(), lines);
+    }
+
+    /** A cycle of the VIP now, on whichever schedule runs it: the fleet's, or this instance's own while degraded. */
+    private void triggerNow(String key) {
+        if (fleet.outage().isPresent() && fallback.isPresent()) {
+            fallback.get().triggerNow(key);
+        } else {
+            scheduler.triggerNow(key);
+        }
+    }
+
+    /** The fleet this instance belongs to: its id, the job store's health, lease counts (for /api/status). */
+    public Map<String, Object> fleet() {
+        return fleet.describe();
     }
 
     /** Silences and maintenance windows in force now. */
@@ -325,11 +427,13 @@ public final class Watchdog implements AutoCloseable {
         long start = System.nanoTime();
         events.ifPresent(AddressEvents::close);
         scheduler.close();
+        fallback.ifPresent(ProbeScheduler::close);
         alerting.ifPresent(Alerting::close);
         probeThreads.close();
         cycle.close();
         afterwards.close();
         ssh.close();
+        fleet.close();
         try {
             audit.close();
         } catch (Exception e) {

@@ -44,6 +44,21 @@ final class Service implements AutoCloseable {
      */
     static Service start(String name, int port, java.util.Map<String, String> replacements, String... args)
             throws Exception {
+        return begin(name, port, replacements, args).ready();
+    }
+
+    /**
+     * Starts one instance of a fleet ({@code scheduler.store: jdbc}) and waits only until {@code /healthz}
+     * answers: which VIPs it runs cycles of is up to the fleet.
+     */
+    static Service startMember(String name, int port, java.util.Map<String, String> replacements) throws Exception {
+        Service s = begin(name, port, replacements);
+        s.await("healthz", Duration.ofSeconds(30), x -> x.healthy());
+        return s;
+    }
+
+    private static Service begin(String name, int port, java.util.Map<String, String> replacements, String... args)
+            throws Exception {
         Path audit = Lab.DIR.resolve(name + "-audit.jsonl");
         Files.deleteIfExists(audit);
         Path config = Lab.configVariant(name + ".yml", "probes:\n",
@@ -59,13 +74,19 @@ final class Service implements AutoCloseable {
                 config.toString()));
         argv.addAll(List.of(args));
         Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new Service(p, port, audit, log, config, argv).ready();
+        return new Service(p, port, audit, log, config, argv);
     }
 
     private Service ready() {
         await("healthz", Duration.ofSeconds(30), x -> x.healthy());
         await("a first cycle of both lab VIPs", Duration.ofSeconds(30), x -> x.status().get("vips").size() == 2);
         return this;
+    }
+
+    /** Sends {@code signal} (e.g. STOP, CONT) to this service's process, by its PID. */
+    void signal(String signal) {
+        Lab.Run r = Lab.run(List.of("kill", "-" + signal, Long.toString(process.pid())), Duration.ofSeconds(5));
+        assertThat(r.exit()).as("kill -" + signal + ": " + r.stderr()).isZero();
     }
 
     /** SIGKILL: no shutdown hook, no flush, like a crash or {@code kill -9}. */

@@ -70,7 +70,7 @@ final class Fixture {
                         io.vipwatch.config.WebConfig.NONE), repairs,
                 new io.vipwatch.config.AlertSettings(io.vipwatch.config.AlertChannels.NONE, Optional.empty(),
                         Duration.ofHours(4), Optional.empty()),
-                Path.of("/var/lib/vipwatch"), List.of());
+                Path.of("/var/lib/vipwatch"), List.of(), io.vipwatch.config.SchedulerSettings.MEMORY);
     }
 
     static RepairSettings repairs(boolean dryRun) {

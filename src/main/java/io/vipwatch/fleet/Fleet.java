@@ -1,0 +1,75 @@
+package io.vipwatch.fleet;
+
+import io.vipwatch.repair.Fence;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The vipwatch instances that share the watch: one ({@link Solo}, {@code scheduler.store: memory}) or several
+ * over a job store database ({@link JdbcFleet}). A VIP's cycle asks it for the state other instances left
+ * ({@link SharedVip#begin()}), hands its own back ({@link SharedVip#end(String)}), and needs a lease from it for
+ * any repair ({@link SharedVip#lease()}).
+ */
+public interface Fleet extends AutoCloseable {
+    /** The problem every VIP shows while the job store is unreachable: it is watched, but nobody repairs it. */
+    String DEGRADED = "job-store-unreachable";
+
+    String instanceId();
+
+    boolean clustered();
+
+    /** Empty while the job store answers (always, for a single instance). */
+    Optional<Outage> outage();
+
+    /** The handle one VIP's cycles use; one per VIP per instance, used by one cycle at a time. */
+    SharedVip vip(String key);
+
+    /** What {@code /api/status} shows under {@code fleet}. */
+    Map<String, Object> describe();
+
+    @Override
+    void close();
+
+    /** The job store stopped answering at {@code since}; {@code reason} says how, without credentials. */
+    record Outage(Instant since, String reason) {
+    }
+
+    /** One VIP's shared state and lease, as seen from this instance. */
+    interface SharedVip {
+        /**
+         * At a cycle's start: the state another instance saved since this one last saw it, to continue from.
+         * Empty when nothing changed, and while the job store is unreachable.
+         */
+        Optional<String> begin();
+
+        /** At a cycle's end: saves the state, unless another instance saved one meanwhile (then that one wins). */
+        void end(String state);
+
+        /**
+         * A repair lease, granted only when no other instance holds one and no other cycle of this VIP saved its
+         * state since this cycle began; otherwise the reason there is none.
+         */
+        Grant lease();
+    }
+
+    /** A lease, or why there is none. */
+    record Grant(Optional<Lease> lease, String refusal) {
+        static Grant granted(Lease lease) {
+            return new Grant(Optional.of(lease), "");
+        }
+
+        static Grant refused(String why) {
+            return new Grant(Optional.empty(), why);
+        }
+    }
+
+    /** A granted repair lease: the fence of one repair, released when the repair returns. */
+    interface Lease extends Fence {
+        /**
+         * Lets others take the lease; the epoch stays the latest until someone does, so the gratuitous ARP bursts
+         * the repair left to send afterwards still go out, and stop once another instance repairs the VIP.
+         */
+        void release();
+    }
+}

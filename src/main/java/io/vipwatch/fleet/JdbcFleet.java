@@ -79,16 +79,10 @@ public final class JdbcFleet implements Fleet {
             throws SQLException, IOException {
         JdbcFleet fleet = new JdbcFleet(settings, clock, onHealth, onLease);
         try (Connection c = fleet.pool.getConnection()) {
-            JobStoreSchema.ensure(c);
-            try (PreparedStatement p = c.prepareStatement(
-                    "INSERT IGNORE INTO VIPWATCH_VIPS (SCHED_NAME, VIP_KEY, VERSION) VALUES (?, ?, 0)")) {
-                for (String key : vipKeys) {
-                    p.setString(1, settings.name());
-                    p.setString(2, key);
-                    p.addBatch();
-                }
-                p.executeBatch();
-            }
+            // Waiting for the schema lock must end before the driver's socket timeout does, or the wait would
+            // fail as a broken connection instead of saying who holds the lock.
+            JobStoreSchema.ensure(c, Math.max(1, settings.jobStore().orElseThrow().queryTimeout().toSeconds() - 1));
+            fleet.insertRows(c, vipKeys);
         } catch (SQLException | IOException | RuntimeException e) {
             fleet.close();
             throw e;
@@ -247,6 +241,19 @@ public final class JdbcFleet implements Fleet {
         return m;
     }
 
+    /** A row for each VIP that has none yet (version 0, no lease); existing rows stay as they are. */
+    private void insertRows(Connection c, Collection<String> keys) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(
+                "INSERT IGNORE INTO VIPWATCH_VIPS (SCHED_NAME, VIP_KEY, VERSION) VALUES (?, ?, 0)")) {
+            for (String key : keys) {
+                p.setString(1, settings.name());
+                p.setString(2, key);
+                p.addBatch();
+            }
+            p.executeBatch();
+        }
+    }
+
     private void count(AtomicLong counter, String result) {
         counter.incrementAndGet();
         onLease.accept(result);
@@ -283,7 +290,7 @@ public final class JdbcFleet implements Fleet {
                 p.setString(2, key);
                 try (ResultSet r = p.executeQuery()) {
                     if (!r.next()) {
-                        insert(c);
+                        insertRows(c, java.util.List.of(key));
                         known = 0;
                         return Optional.empty();
                     }
@@ -298,15 +305,6 @@ public final class JdbcFleet implements Fleet {
             } catch (SQLException e) {
                 down(e);
                 return Optional.empty();
-            }
-        }
-
-        private void insert(Connection c) throws SQLException {
-            try (PreparedStatement p = c.prepareStatement(
-                    "INSERT IGNORE INTO VIPWATCH_VIPS (SCHED_NAME, VIP_KEY, VERSION) VALUES (?, ?, 0)")) {
-                p.setString(1, settings.name());
-                p.setString(2, key);
-                p.executeUpdate();
             }
         }
 

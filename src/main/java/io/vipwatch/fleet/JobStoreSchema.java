@@ -49,14 +49,15 @@ final class JobStoreSchema {
     }
 
     /** What was created, e.g. {@code ["table QRTZ_TRIGGERS", "index IDX_QRTZ_T_J"]}; empty when all was there. */
-    static List<String> ensure(Connection c) throws SQLException, IOException {
+    static List<String> ensure(Connection c, long lockWaitSeconds) throws SQLException, IOException {
         List<String> statements = new ArrayList<>(quartzStatements());
         statements.add(VIPS_TABLE);
         List<String> created = new ArrayList<>();
         try (Statement s = c.createStatement()) {
-            try (ResultSet r = s.executeQuery("SELECT GET_LOCK('" + LOCK + "', 30)")) {
+            try (ResultSet r = s.executeQuery("SELECT GET_LOCK('" + LOCK + "', " + lockWaitSeconds + ")")) {
                 if (!r.next() || r.getInt(1) != 1) {
-                    throw new SQLException("another vipwatch instance held the schema lock for 30 s");
+                    throw new SQLException("another vipwatch instance held the schema lock for " + lockWaitSeconds
+                            + " s (it creates the job store's tables); try again");
                 }
             }
             try {

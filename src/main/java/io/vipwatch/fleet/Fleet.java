@@ -4,6 +4,7 @@ import io.vipwatch.repair.Fence;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The vipwatch instances that share the watch: one ({@link Solo}, {@code scheduler.store: memory}) or several
@@ -43,14 +44,21 @@ public interface Fleet extends AutoCloseable {
          */
         Optional<String> begin();
 
-        /** At a cycle's end: saves the state, unless another instance saved one meanwhile (then that one wins). */
+        /**
+         * At a cycle's end: saves the state and gives back this cycle's lease, if it took one. The state is dropped
+         * when another instance saved one meanwhile (that one wins), and while another instance holds the lease: a
+         * cycle that ran beside someone else's repair saw the VIP mid-repair, and the next cycle starts over from
+         * the repairer's state.
+         */
         void end(String state);
 
         /**
          * A repair lease, granted only when no other instance holds one and no other cycle of this VIP saved its
-         * state since this cycle began; otherwise the reason there is none.
+         * state since this cycle began; otherwise the reason there is none. {@code withAttempt} is the state with
+         * this repair's attempt already counted: it is saved in the same statement that grants the lease, so an
+         * attempt is never lost, not even when the instance dies mid-repair ({@code max_attempts} holds fleet-wide).
          */
-        Grant lease();
+        Grant lease(Supplier<String> withAttempt);
     }
 
     /** A lease, or why there is none. */
@@ -64,11 +72,16 @@ public interface Fleet extends AutoCloseable {
         }
     }
 
-    /** A granted repair lease: the fence of one repair, released when the repair returns. */
+    /**
+     * A granted repair lease: the fence of one repair. The repair's own commands renew it; once the repair returned
+     * it is {@linkplain #release() released} here and given back in the job store by the cycle's {@link
+     * SharedVip#end(String)}, together with the state that says what the repair did.
+     */
     interface Lease extends Fence {
         /**
-         * Lets others take the lease; the epoch stays the latest until someone does, so the gratuitous ARP bursts
-         * the repair left to send afterwards still go out, and stop once another instance repairs the VIP.
+         * The repair returned: from now on the lease is not renewed, only checked. Its epoch stays the latest until
+         * another instance is granted one, so the gratuitous ARP bursts the repair left to send afterwards still go
+         * out, and stop once another instance repairs the VIP.
          */
         void release();
     }

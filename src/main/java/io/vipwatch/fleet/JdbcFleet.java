@@ -22,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.quartz.utils.ConnectionProvider;
 import org.quartz.utils.DBConnectionManager;
 import org.slf4j.Logger;
@@ -37,7 +38,10 @@ import org.slf4j.LoggerFactory;
  * gates) and what each alert channel was told — is saved per VIP at the end of every cycle, with a version, and
  * picked up by whichever instance runs the next one. A repair needs the VIP's lease, and the grant is one
  * conditional UPDATE: no unexpired lease held, and the VIP's version still the one this cycle began with (a cycle
- * of an instance that was frozen while another ran the VIP is stale and gets none). Each grant increments the
+ * of an instance that was frozen while another ran the VIP is stale and gets none). The grant saves the state
+ * with the repair's attempt counted, so attempts survive the repairer; the lease is given back by the repairer's
+ * end-of-cycle save, and nobody else saves while it is held, so a cycle that probed during someone's repair (and
+ * saw the VIP mid-repair) can neither be granted a lease nor leave its view behind. Each grant increments the
  * lease's epoch, the fencing token in every audit line; every command of the repair first renews the lease, and
  * refuses once it ran out (judged on this process's monotonic clock too, so a frozen process notices without asking)
  * or another epoch was granted. Times are the database's ({@code NOW(3)}), so the instances' clocks do not matter
@@ -311,21 +315,29 @@ public final class JdbcFleet implements Fleet {
         @Override
         public void end(String state) {
             if (outage != null || known < 0) {
-                return; // the next cycle with a reachable store reads first, then writes
+                return; // the next cycle with a reachable store reads first, then writes; a lease runs out by itself
             }
+            // Assignments run left to right: LEASE_EXPIRES is cleared while LEASE_HOLDER still names the holder.
             try (Connection c = pool.getConnection(); PreparedStatement p = c.prepareStatement(
-                    "UPDATE VIPWATCH_VIPS SET VERSION = VERSION + 1, STATE = ?, UPDATED_BY = ?, UPDATED_AT = NOW(3) "
-                            + "WHERE SCHED_NAME = ? AND VIP_KEY = ? AND VERSION = ?")) {
+                    "UPDATE VIPWATCH_VIPS SET VERSION = VERSION + 1, STATE = ?, UPDATED_BY = ?, UPDATED_AT = NOW(3), "
+                            + "LEASE_EXPIRES = IF(LEASE_HOLDER = ?, NULL, LEASE_EXPIRES), "
+                            + "LEASE_HOLDER = IF(LEASE_HOLDER = ?, NULL, LEASE_HOLDER) "
+                            + "WHERE SCHED_NAME = ? AND VIP_KEY = ? AND VERSION = ? "
+                            + "AND (LEASE_HOLDER IS NULL OR LEASE_HOLDER = ? OR LEASE_EXPIRES < NOW(3))")) {
                 p.setQueryTimeout(timeoutSeconds());
                 p.setString(1, state);
                 p.setString(2, settings.instanceId());
-                p.setString(3, settings.name());
-                p.setString(4, key);
-                p.setLong(5, known);
+                p.setString(3, holder);
+                p.setString(4, holder);
+                p.setString(5, settings.name());
+                p.setString(6, key);
+                p.setLong(7, known);
+                p.setString(8, holder);
                 if (p.executeUpdate() == 1) {
                     known++;
                 } else {
-                    log.info("{}: another instance saved this VIP's state while this cycle ran; its state wins", key);
+                    log.info("{}: this cycle's state is not saved: another instance saved one meanwhile or holds "
+                            + "the repair lease; the next cycle continues from the job store's", key);
                     known = -1;
                 }
             } catch (SQLException e) {
@@ -334,7 +346,7 @@ public final class JdbcFleet implements Fleet {
         }
 
         @Override
-        public Grant lease() {
+        public Grant lease(Supplier<String> withAttempt) {
             Outage o = outage;
             if (o != null) {
                 count(refused, "refused");
@@ -344,20 +356,24 @@ public final class JdbcFleet implements Fleet {
                 count(refused, "refused");
                 return Grant.refused("this cycle did not start from the VIP's shared state");
             }
+            String state = withAttempt.get();
             long asked = System.nanoTime();
             try (Connection c = pool.getConnection()) {
                 int rows;
                 try (PreparedStatement p = c.prepareStatement("UPDATE VIPWATCH_VIPS SET LEASE_HOLDER = ?, "
                         + "LEASE_EPOCH = LAST_INSERT_ID(LEASE_EPOCH + 1), "
-                        + "LEASE_EXPIRES = TIMESTAMPADD(MICROSECOND, ?, NOW(3)), VERSION = VERSION + 1 "
+                        + "LEASE_EXPIRES = TIMESTAMPADD(MICROSECOND, ?, NOW(3)), VERSION = VERSION + 1, "
+                        + "STATE = ?, UPDATED_BY = ?, UPDATED_AT = NOW(3) "
                         + "WHERE SCHED_NAME = ? AND VIP_KEY = ? AND VERSION = ? "
                         + "AND (LEASE_HOLDER IS NULL OR LEASE_EXPIRES < NOW(3))")) {
                     p.setQueryTimeout(timeoutSeconds());
                     p.setString(1, holder);
                     p.setLong(2, leaseMicros());
-                    p.setString(3, settings.name());
-                    p.setString(4, key);
-                    p.setLong(5, known);
+                    p.setString(3, state);
+                    p.setString(4, settings.instanceId());
+                    p.setString(5, settings.name());
+                    p.setString(6, key);
+                    p.setLong(7, known);
                     rows = p.executeUpdate();
                 }
                 if (rows == 1) {
@@ -491,25 +507,7 @@ public final class JdbcFleet implements Fleet {
 
         @Override
         public synchronized void release() {
-            if (released) {
-                return;
-            }
-            released = true;
-            if (outage != null) {
-                return; // it runs out by itself
-            }
-            try (Connection c = pool.getConnection(); PreparedStatement p = c.prepareStatement(
-                    "UPDATE VIPWATCH_VIPS SET LEASE_HOLDER = NULL, LEASE_EXPIRES = NULL WHERE SCHED_NAME = ? "
-                            + "AND VIP_KEY = ? AND LEASE_EPOCH = ? AND LEASE_HOLDER = ?")) {
-                p.setQueryTimeout(timeoutSeconds());
-                p.setString(1, settings.name());
-                p.setString(2, key);
-                p.setLong(3, epoch);
-                p.setString(4, holder);
-                p.executeUpdate();
-            } catch (SQLException e) {
-                down(e); // it runs out by itself
-            }
+            released = true; // the cycle's end gives it back in the job store, with the state after the repair
         }
     }
 }

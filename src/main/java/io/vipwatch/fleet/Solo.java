@@ -4,6 +4,7 @@ import io.vipwatch.repair.Fence;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 /** A single vipwatch ({@code scheduler.store: memory}): nothing is shared, every lease is granted, none is fenced. */
 public final class Solo implements Fleet {
@@ -33,7 +34,7 @@ public final class Solo implements Fleet {
         }
 
         @Override
-        public Grant lease() {
+        public Grant lease(Supplier<String> withAttempt) {
             return Grant.granted(ALWAYS);
         }
     };

@@ -231,6 +231,18 @@ final class RepairRun {
         }
     }
 
+    /**
+     * A step that failed before it recorded a command (ran out of its step timeout, say) may have failed because
+     * this process was paused, past its lease: then the fence's refusal is the truth the audit log should tell.
+     */
+    Stop judged(Stop stop) {
+        if (dryRun || stop.recorded() || stop.result() != RepairOutcome.Result.FAILED) {
+            return stop;
+        }
+        return fence.lost().map(why -> new Stop(RepairOutcome.Result.REFUSED, stop.reason()
+                + "; the repair may not go on: " + why, false)).orElse(stop);
+    }
+
     /** Records a command's result. */
     void record(CommandResult r, String result, String detail) {
         recordAs(step(), r, result, detail);

@@ -93,7 +93,8 @@ public final class Repairer {
             try {
                 steps.get(i).check(run);
                 steps.get(i).run(run);
-            } catch (Stop stop) {
+            } catch (Stop failed) {
+                Stop stop = run.judged(failed);
                 if (!stop.recorded()) {
                     run.note(run.targetName(), label(stop.result()), stop.reason());
                 }

@@ -334,8 +334,12 @@ final class VipWatch {
                     key(), rule.name(), services.config().repairs().maxConcurrent());
             return;
         }
-        Fleet.Grant grant = shared.lease();
+        // The attempt is counted before the lease is asked for, so that the job store saves it with the grant.
+        Map<String, RuleTracker.Saved> before = tracker.save();
+        tracker.recordAttempt(rule);
+        Fleet.Grant grant = shared.lease(() -> memory().toJson());
         if (grant.lease().isEmpty()) {
+            tracker.restore(before);
             services.repairSlots().release();
             log.warn("{}: {} not repaired: no repair lease: {}", key(), rule.name(), grant.refusal());
             return;
@@ -343,7 +347,6 @@ final class VipWatch {
         Fleet.Lease lease = grant.lease().get();
         repairing = true;
         try {
-            tracker.recordAttempt(rule);
             boolean dryRun = services.dryRun() || vip.dryRun();
             RepairRequest request = new RepairRequest(cluster, vip, rule.name(), plan.get(), facts,
                     target(facts), dryRun,

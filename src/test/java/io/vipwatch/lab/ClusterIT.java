@@ -4,8 +4,10 @@ import static io.vipwatch.lab.Lab.RW;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -23,6 +25,7 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 /**
  * Several vipwatch instances on one clustered JDBC job store (the lab's store host, {@code lab/store-up}): every
@@ -40,19 +43,66 @@ class ClusterIT {
     private final List<Service> started = new ArrayList<>();
 
     @AfterEach
-    void stopAll() throws Exception {
+    void stopAll(TestInfo test) throws Exception {
         for (Service s : started) {
             if (s.process.isAlive()) {
                 s.signal("CONT");
             }
             s.close();
         }
+        keepLogs(test.getTestMethod().orElseThrow().getName());
         Lab.run(List.of(Lab.HOME.resolve("store-start").toString()), Duration.ofSeconds(30));
         Lab.heal();
     }
 
-    /** Two members of fleet {@code fleet}, each with its own port, audit log and state directory. */
+    /**
+     * The lab directory goes at teardown: each instance's log and audit log are copied to
+     * {@code target/cluster-logs/TEST/}, to read after a failure.
+     */
+    private void keepLogs(String test) throws IOException {
+        Path to = Path.of("target", "cluster-logs", test);
+        Files.createDirectories(to);
+        for (Service s : started) {
+            for (Path p : List.of(s.log, s.audit)) {
+                if (Files.exists(p)) {
+                    Files.copy(p, to.resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    /**
+     * The bundled rules with 100 repair attempts per window for every repairable rule: the exactly-once test
+     * injects one fault twenty times in a few minutes, which the bundled limit (3 in 10 minutes) rightly stops.
+     */
+    private static Path rulesAllowingManyAttempts() throws IOException {
+        Path dir = Lab.DIR.resolve("rules-many-attempts");
+        deleteTree(dir);
+        Files.createDirectories(dir);
+        Path bundled = Lab.HOME.resolveSibling("rules");
+        try (var files = Files.list(bundled)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, dir.resolve(f.getFileName()));
+            }
+        }
+        Path rules = dir.resolve("vip-rules.yml");
+        String text = Files.readString(rules).replaceAll("(?m)^    max_attempts: .*\\n", "")
+                .replaceAll("(?m)^(    repair: .*\\n)", "$1    max_attempts: 100\n");
+        assertThat(text).contains("max_attempts: 100").doesNotContain("max_attempts: 3");
+        Files.writeString(rules, text);
+        return dir;
+    }
+
     private List<Service> fleet(String fleet, String interval, String checkin, String lease) throws Exception {
+        return fleet(fleet, interval, checkin, lease, Map.of());
+    }
+
+    /**
+     * Two members of fleet {@code fleet}, each with its own port, audit log and state directory; {@code more}
+     * replaces text in the lab's config too.
+     */
+    private List<Service> fleet(String fleet, String interval, String checkin, String lease, Map<String, String> more)
+            throws Exception {
         List<Service> out = new ArrayList<>();
         for (String member : List.of("a", "b")) {
             String name = fleet + "-" + member;
@@ -74,8 +124,9 @@ class ClusterIT {
                     probes:
                       interval: %s
                     """.formatted(state, STORE, Lab.DIR.resolve("store.pw"), fleet, RUN, name, checkin, lease, interval);
-            Service s = Service.startMember(name, member.equals("a") ? 9331 : 9332,
-                    Map.of("probes:\n  interval: 1s\n", section));
+            Map<String, String> replacements = new LinkedHashMap<>(more);
+            replacements.put("probes:\n  interval: 1s\n", section);
+            Service s = Service.startMember(name, member.equals("a") ? 9331 : 9332, replacements);
             started.add(s);
             out.add(s);
         }
@@ -84,7 +135,9 @@ class ClusterIT {
 
     @Test
     void twentyFaultsOfEachRepairableKindAreRepairedExactlyOnceAcrossTwoInstances() throws Exception {
-        List<Service> members = fleet("exactly-once", "1s", "1s", "4s");
+        String bundledRules = "rules: " + Lab.HOME.resolveSibling("rules") + "\n";
+        List<Service> members = fleet("exactly-once", "1s", "1s", "4s",
+                Map.of(bundledRules, "rules: " + rulesAllowingManyAttempts() + "\n"));
         awaitTrue("a first cycle of rw in the job store", HEAL, () -> version("exactly-once") > 0, members);
         Map<String, Runnable> kinds = new LinkedHashMap<>();
         kinds.put("vip-missing", () -> Lab.fault("vip-del", "db1", RW));

@@ -26,6 +26,8 @@ final class Harness {
     java.util.function.Function<VipFacts, io.vipwatch.probe.Location> relocation = VipFacts::location;
     /** Later bursts run inline after the test clock's wait, unless a test sets a deferring one. */
     Afterwards afterwards = Afterwards.inline(time);
+    /** The repair lease of a clustered service; none by default. */
+    Fence fence = Fence.NONE;
 
     Harness(Path dir) {
         this.auditFile = dir.resolve("log").resolve("audit.jsonl");
@@ -54,7 +56,7 @@ final class Harness {
                     expected, dryRun, () -> {
                         reprobes.add(facts);
                         return facts;
-                    }, () -> relocation.apply(facts), problemGone));
+                    }, () -> relocation.apply(facts), problemGone), fence);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.vipwatch.config.SchedulerSettings;
 import java.io.IOException;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -58,7 +60,9 @@ public final class JdbcFleet implements Fleet {
 
     private final SchedulerSettings settings;
     private final SchedulerSettings.JobStore store;
-    private final HikariDataSource pool;
+    private final HikariConfig poolConfig;
+    /** Replaced by a fresh one when the job store comes back (see {@link #reconnect()}). */
+    private volatile HikariDataSource pool;
     private final String holder;
     private final Clock clock;
     private final ScheduledExecutorService health;
@@ -126,6 +130,7 @@ public final class JdbcFleet implements Fleet {
         long idleLimit = Math.max(2, (settings.checkinInterval().toMillis() * 2 + 999) / 1000);
         h.setConnectionInitSql("SET SESSION wait_timeout = " + idleLimit + ", innodb_lock_wait_timeout = "
                 + Math.max(1, store.queryTimeout().toSeconds()));
+        this.poolConfig = h;
         this.pool = new HikariDataSource(h);
         DBConnectionManager.getInstance().addConnectionProvider(DATA_SOURCE, new ConnectionProvider() {
             @Override
@@ -162,7 +167,11 @@ public final class JdbcFleet implements Fleet {
      */
     private void checkHealth() {
         long now = System.nanoTime();
-        if (outage == null && now - lastHealthCheck < settings.checkinInterval().toNanos()) {
+        if (outage != null) {
+            reconnect();
+            return;
+        }
+        if (now - lastHealthCheck < settings.checkinInterval().toNanos()) {
             return;
         }
         lastHealthCheck = now;
@@ -173,6 +182,38 @@ public final class JdbcFleet implements Fleet {
         } catch (SQLException | RuntimeException e) {
             down(e);
         }
+    }
+
+    /**
+     * During an outage: one login of its own (it fails at once while the server refuses), and once that works, a
+     * fresh pool in place of the old one. The old pool's creator retries with a back-off that grows to its connection
+     * timeout, so it could take that long to hand out a connection after the store is back; a fresh pool has one
+     * at once, and repairs resume within a probe interval of the store's return.
+     */
+    private void reconnect() {
+        Properties login = new Properties();
+        login.putAll(poolConfig.getDataSourceProperties());
+        login.setProperty("user", poolConfig.getUsername());
+        login.setProperty("password", poolConfig.getPassword());
+        try (Connection c = DriverManager.getConnection(poolConfig.getJdbcUrl(), login);
+             Statement s = c.createStatement()) {
+            s.setQueryTimeout(timeoutSeconds());
+            s.execute("SELECT 1");
+        } catch (SQLException e) {
+            return; // still down
+        }
+        HikariDataSource old = pool;
+        try {
+            pool = new HikariDataSource(poolConfig);
+        } catch (RuntimeException e) {
+            return; // it went again; the next check tries anew
+        }
+        // Closing waits for connections in use (a Quartz thread may hold one that is broken): not on this thread.
+        Thread closer = new Thread(old::close, "job-store-old-pool");
+        closer.setDaemon(true);
+        closer.start();
+        lastHealthCheck = System.nanoTime();
+        up();
     }
 
     private synchronized void up() {
@@ -266,6 +307,12 @@ public final class JdbcFleet implements Fleet {
     @Override
     public void close() {
         health.shutdownNow();
+        try {
+            // a reconnect in progress may still swap the pool: let it finish first
+            health.awaitTermination(store.connectTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         pool.close();
     }
 

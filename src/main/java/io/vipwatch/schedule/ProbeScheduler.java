@@ -146,29 +146,6 @@ public final class ProbeScheduler implements AutoCloseable {
         prepare().start();
     }
 
-    /** Makes the scheduler and puts the jobs in place, without firing: see {@link #resume()}. */
-    public void startPaused() throws SchedulerException {
-        prepare();
-    }
-
-    /** Fires (again) after {@link #startPaused()} or {@link #pause()}; what was missed meanwhile is skipped. */
-    public void resume() {
-        try {
-            scheduler.start();
-        } catch (SchedulerException e) {
-            log.error("cannot resume the schedule: {}", e.toString());
-        }
-    }
-
-    /** Stops firing; cycles in flight finish. */
-    public void pause() {
-        try {
-            scheduler.standby();
-        } catch (SchedulerException e) {
-            log.error("cannot pause the schedule: {}", e.toString());
-        }
-    }
-
     private Scheduler prepare() throws SchedulerException {
         Scheduler s = new StdSchedulerFactory(properties).getScheduler();
         s.setJobFactory((bundle, sched) -> new CycleJob(cycle));

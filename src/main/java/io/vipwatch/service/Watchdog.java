@@ -44,6 +44,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import org.quartz.SchedulerException;
 import org.slf4j.Logger;
@@ -66,6 +67,8 @@ public final class Watchdog implements AutoCloseable {
     private final ProbeScheduler scheduler;
     /** With a clustered job store: the in-memory schedule of every VIP that runs while the job store is down. */
     private final Optional<ProbeScheduler> fallback;
+    /** VIPs due one cycle on {@link #fallback} although the job store answers: it just came back. */
+    private final Set<String> catchUp = ConcurrentHashMap.newKeySet();
     private final Fleet fleet;
     private volatile boolean started;
     private final Metrics metrics;
@@ -118,7 +121,12 @@ public final class Watchdog implements AutoCloseable {
         if (fleet.clustered()) {
             this.scheduler = ProbeScheduler.clustered(vips.size(), run, config.scheduler(), JdbcFleet.DATA_SOURCE,
                     FastFailoverJobStore.class.getName());
-            this.fallback = Optional.of(ProbeScheduler.inMemory(vips.size(), run));
+            // Ticks all the time, and runs a cycle while the job store is down, or once to catch up when it is back.
+            this.fallback = Optional.of(ProbeScheduler.inMemory(vips.size(), key -> {
+                if (fleet.outage().isPresent() || catchUp.remove(key)) {
+                    vips.get(key).cycle();
+                }
+            }));
         } else {
             this.scheduler = ProbeScheduler.inMemory(vips.size(), run);
             this.fallback = Optional.empty();
@@ -162,21 +170,18 @@ public final class Watchdog implements AutoCloseable {
 
     /**
      * Degraded mode and back: while the job store is down, this instance runs every VIP on its in-memory schedule
-     * (probes and alerts; the cycles repair nothing, see {@link VipWatch}); when it answers again, the clustered
-     * schedule alone runs them, and the VIPs' shared state decides where each continues from.
+     * (probes and alerts; the cycles repair nothing, see {@link VipWatch}). When it answers again, each VIP gets one
+     * cycle at once on this instance, so that a fault found while degraded is repaired within a probe interval of
+     * the store's return rather than after the clustered schedule has found its feet again (Quartz waits a
+     * check-in between retries, then handles its misfires). Every instance does this; the VIP's lease and shared
+     * version let one of them repair and refuse the others. After that the clustered schedule alone runs the VIPs.
      */
     private void jobStoreHealth(Optional<Fleet.Outage> outage) {
         metrics.jobStore(outage.isEmpty());
-        if (!started) {
-            return;
+        if (started && outage.isEmpty() && fallback.isPresent()) {
+            catchUp.addAll(vips.keySet());
+            vips.keySet().forEach(fallback.get()::triggerNow);
         }
-        fallback.ifPresent(f -> {
-            if (outage.isPresent()) {
-                f.resume();
-            } else {
-                f.pause();
-            }
-        });
     }
 
     public void start() throws SchedulerException, IOException {
@@ -186,9 +191,8 @@ public final class Watchdog implements AutoCloseable {
         openSessions();
         scheduler.start();
         if (fallback.isPresent()) {
-            fallback.get().startPaused();
+            fallback.get().start();
             started = true;
-            jobStoreHealth(fleet.outage());
         }
         events.ifPresent(AddressEvents::start);
         log.info("watching {} VIP(s) from {}{}", vips.size(), config.source(), dryRun ? " (dry run: no repair "

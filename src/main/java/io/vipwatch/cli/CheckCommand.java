@@ -2,6 +2,7 @@ package io.vipwatch.cli;
 
 import com.jcraft.jsch.JSchException;
 import io.vipwatch.config.ConfigException;
+import io.vipwatch.fleet.SharedDocuments;
 import io.vipwatch.probe.LiveLocations;
 import io.vipwatch.probe.ProbeCycle;
 import io.vipwatch.probe.ProbeThreads;
@@ -21,7 +22,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.vipwatch.report.CheckedVip;
 import io.vipwatch.report.JsonReport;
-import io.vipwatch.state.Handovers;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -63,7 +63,7 @@ final class CheckCommand implements Callable<Integer> {
              SshPool ssh = new SshPool(loaded.config().ssh());
              ProbeCycle cycle = new ProbeCycle(loaded.config(), ssh, new LocalExec(),
                      new MysqlClient(loaded.config().mysql()), threads, Clock.systemUTC(), new LiveLocations(),
-                     false, new Handovers(loaded.config().stateDir(), Clock.systemUTC()))) {
+                     false, SharedDocuments.handovers(loaded.config(), Clock.systemUTC()))) {
             for (VipFacts facts : cycle.run()) {
                 Evaluation evaluation = loaded.rules().evaluate(facts);
                 results.add(new CheckedVip(facts, evaluation));

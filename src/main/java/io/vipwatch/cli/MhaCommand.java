@@ -2,6 +2,7 @@ package io.vipwatch.cli;
 
 import com.jcraft.jsch.JSchException;
 import io.vipwatch.config.Config;
+import io.vipwatch.fleet.SharedDocuments;
 import io.vipwatch.config.ConfigException;
 import io.vipwatch.config.ConfigLoader;
 import io.vipwatch.config.Durations;
@@ -168,7 +169,8 @@ final class MhaCommand implements Callable<Integer> {
         // connect_timeout: the call as a whole is cut at the budget here, whatever a step is waiting for.
         FutureTask<Handover.Outcome> work = new FutureTask<>(() -> {
             try (SshPool ssh = new SshPool(cfg.ssh()); AuditLog audit = new AuditLog(cfg.service().auditLog())) {
-                return request.run(new Handover(cfg, ssh, new MysqlClient(cfg.mysql()), audit, Clock.systemUTC(),
+                return request.run(new Handover(cfg, ssh, new MysqlClient(cfg.mysql()), audit,
+                        SharedDocuments.handovers(cfg, Clock.systemUTC()), Clock.systemUTC(),
                         "mha-" + request.command(), request.budget(), request.dryRun()), resolved);
             }
         });

@@ -2,6 +2,7 @@ package io.vipwatch.cli;
 
 import io.vipwatch.config.ClusterConfig;
 import io.vipwatch.config.Config;
+import io.vipwatch.fleet.SharedDocuments;
 import io.vipwatch.config.ConfigException;
 import io.vipwatch.config.ConfigLoader;
 import io.vipwatch.config.Durations;
@@ -69,8 +70,8 @@ final class SilenceCommand {
     /** {@code -c/--config}, as every command has it. */
     static final class ConfigOption {
         @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = CheckCommand.DEFAULT_CONFIG,
-                description = "Config file (default: ${DEFAULT-VALUE}); gives the clusters, VIPs, state_dir and "
-                        + "maintenance windows.")
+                description = "Config file (default: ${DEFAULT-VALUE}); gives the clusters, VIPs, maintenance "
+                        + "windows and where silences are kept: state_dir, or a fleet's job store (scheduler).")
         Path file;
     }
 
@@ -95,7 +96,7 @@ final class SilenceCommand {
                 err().printf("%d error(s); nothing was changed.%n", e.errors().size());
                 return ExitCodes.BAD_CONFIG;
             }
-            SilenceStore store = new SilenceStore(loaded.stateDir(), parent.clock);
+            SilenceStore store = SharedDocuments.silences(loaded, parent.clock);
             try {
                 return run(loaded, store);
             } catch (IOException e) {
@@ -214,9 +215,9 @@ final class SilenceCommand {
             List<Silence> silences = store.list().stream().filter(s -> all || s.activeAt(now)).toList();
             SilenceListing listing = new SilenceListing(silences, MaintenanceSchedule.of(config.maintenance()), now);
             if (json) {
-                out().println(listing.json(store.file(), config.source()));
+                out().println(listing.json(store.where(), config.source()));
             } else {
-                listing.table(out(), store.file(), config.source(), all, parent.zone);
+                listing.table(out(), store.where(), config.source(), all, parent.zone);
             }
             return ExitCodes.OK;
         }

@@ -1,7 +1,5 @@
 package io.vipwatch.config;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -119,12 +117,8 @@ final class SchedulerSection {
     }
 
     private static String defaultInstanceId(ServiceSettings service) {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            host = "localhost";
-        }
+        // the kernel's name, not a lookup: validating a config must not wait on DNS
+        String host = io.vipwatch.alert.ThisHost.name();
         String id = host.replaceAll("[^A-Za-z0-9_.:-]", "_") + ":" + service.listenPort();
         return id.length() > 100 ? id.substring(0, 100) : id;
     }

@@ -1,6 +1,7 @@
 package io.vipwatch.fleet;
 
 import io.vipwatch.repair.Fence;
+import io.vipwatch.state.StateDocument;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +26,12 @@ public interface Fleet extends AutoCloseable {
 
     /** The handle one VIP's cycles use; one per VIP per instance, used by one cycle at a time. */
     SharedVip vip(String key);
+
+    /**
+     * Where the fleet keeps the shared document {@code name} (silences, handovers): the job store; empty for a
+     * single instance, which keeps it in its state directory.
+     */
+    Optional<StateDocument> document(String name, long maxBytes);
 
     /** What {@code /api/status} shows under {@code fleet}. */
     Map<String, Object> describe();

@@ -3,6 +3,7 @@ package io.vipwatch.fleet;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.vipwatch.config.SchedulerSettings;
+import io.vipwatch.state.StateDocument;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -110,13 +111,10 @@ public final class JdbcFleet implements Fleet {
         this.holder = settings.instanceId() + "#" + UUID.randomUUID().toString().substring(0, 8);
         HikariConfig h = new HikariConfig();
         h.setPoolName(DATA_SOURCE);
-        h.setJdbcUrl("jdbc:mysql://" + store.host() + ":" + store.port() + "/" + store.database());
+        h.setJdbcUrl(jdbcUrl(store));
         h.setUsername(store.user());
         h.setPassword(store.password().reveal());
-        h.addDataSourceProperty("connectTimeout", Long.toString(store.connectTimeout().toMillis()));
-        h.addDataSourceProperty("socketTimeout", Long.toString(store.queryTimeout().toMillis()));
-        h.addDataSourceProperty("sslMode", store.sslMode());
-        h.addDataSourceProperty("allowPublicKeyRetrieval", "false");
+        h.setDataSourceProperties(driverProperties(store));
         // Quartz's worker threads each hold a connection briefly when a cycle starts and ends; more is waste.
         h.setMaximumPoolSize(12);
         h.setMinimumIdle(2);
@@ -191,12 +189,7 @@ public final class JdbcFleet implements Fleet {
      * at once, and repairs resume within a probe interval of the store's return.
      */
     private void reconnect() {
-        Properties login = new Properties();
-        login.putAll(poolConfig.getDataSourceProperties());
-        login.setProperty("user", poolConfig.getUsername());
-        login.setProperty("password", poolConfig.getPassword());
-        try (Connection c = DriverManager.getConnection(poolConfig.getJdbcUrl(), login);
-             Statement s = c.createStatement()) {
+        try (Connection c = login(store); Statement s = c.createStatement()) {
             s.setQueryTimeout(timeoutSeconds());
             s.execute("SELECT 1");
         } catch (SQLException e) {
@@ -235,12 +228,57 @@ public final class JdbcFleet implements Fleet {
         }
     }
 
-    private static String describe(Exception e) {
+    private static String jdbcUrl(SchedulerSettings.JobStore store) {
+        return "jdbc:mysql://" + store.host() + ":" + store.port() + "/" + store.database();
+    }
+
+    /** The driver's settings: vipwatch's timeouts, TLS as configured, no public key retrieval. */
+    private static Properties driverProperties(SchedulerSettings.JobStore store) {
+        Properties p = new Properties();
+        p.setProperty("connectTimeout", Long.toString(store.connectTimeout().toMillis()));
+        p.setProperty("socketTimeout", Long.toString(store.queryTimeout().toMillis()));
+        p.setProperty("sslMode", store.sslMode());
+        p.setProperty("allowPublicKeyRetrieval", "false");
+        return p;
+    }
+
+    /** One connection of its own, outside any pool. */
+    private static Connection login(SchedulerSettings.JobStore store) throws SQLException {
+        Properties p = driverProperties(store);
+        p.setProperty("user", store.user());
+        p.setProperty("password", store.password().reveal());
+        return DriverManager.getConnection(jdbcUrl(store), p);
+    }
+
+    /**
+     * A fleet's shared document for a command ({@code vipwatch silence}, {@code vipwatch mha}): each read and write
+     * logs in on its own, no pool, no threads.
+     *
+     * @param maxBytes larger is not such a document
+     */
+    public static StateDocument commandDocument(SchedulerSettings settings, String name, long maxBytes) {
+        SchedulerSettings.JobStore store = settings.jobStore().orElseThrow();
+        return new JdbcDocument(() -> login(store), settings.name(), name, store.where(),
+                timeoutSeconds(store), maxBytes, Duration.ZERO, () -> true, "vipwatch command on " + io.vipwatch.alert.ThisHost.name());
+    }
+
+    @Override
+    public Optional<StateDocument> document(String name, long maxBytes) {
+        return Optional.of(new JdbcDocument(() -> pool.getConnection(), settings.name(), name, store.where(),
+                timeoutSeconds(store), maxBytes, settings.checkinInterval(), () -> outage == null,
+                settings.instanceId()));
+    }
+
+    static String describe(Exception e) {
         String m = e.getMessage();
         return e.getClass().getSimpleName() + (m == null ? "" : ": " + m.lines().findFirst().orElse(""));
     }
 
     private int timeoutSeconds() {
+        return timeoutSeconds(store);
+    }
+
+    private static int timeoutSeconds(SchedulerSettings.JobStore store) {
         return (int) Math.max(1, (store.queryTimeout().toMillis() + 999) / 1000);
     }
 

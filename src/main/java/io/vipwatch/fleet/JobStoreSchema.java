@@ -45,6 +45,18 @@ final class JobStoreSchema {
               PRIMARY KEY (SCHED_NAME, VIP_KEY))
             ENGINE=InnoDB""";
 
+    /** vipwatch's table: per fleet, the documents its instances share (silences, handovers); see JdbcDocument. */
+    static final String DOCS_TABLE = """
+            CREATE TABLE VIPWATCH_DOCS (
+              SCHED_NAME VARCHAR(120) NOT NULL,
+              NAME VARCHAR(40) NOT NULL,
+              VERSION BIGINT NOT NULL DEFAULT 0,
+              UPDATED_BY VARCHAR(200) NULL,
+              UPDATED_AT DATETIME(3) NULL,
+              BODY MEDIUMBLOB NULL,
+              PRIMARY KEY (SCHED_NAME, NAME))
+            ENGINE=InnoDB""";
+
     private JobStoreSchema() {
     }
 
@@ -52,6 +64,7 @@ final class JobStoreSchema {
     static List<String> ensure(Connection c, long lockWaitSeconds) throws SQLException, IOException {
         List<String> statements = new ArrayList<>(quartzStatements());
         statements.add(VIPS_TABLE);
+        statements.add(DOCS_TABLE);
         List<String> created = new ArrayList<>();
         try (Statement s = c.createStatement()) {
             try (ResultSet r = s.executeQuery("SELECT GET_LOCK('" + LOCK + "', " + lockWaitSeconds + ")")) {

@@ -1,6 +1,7 @@
 package io.vipwatch.fleet;
 
 import io.vipwatch.repair.Fence;
+import io.vipwatch.state.StateDocument;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -57,6 +58,11 @@ public final class Solo implements Fleet {
     @Override
     public SharedVip vip(String key) {
         return ALONE;
+    }
+
+    @Override
+    public Optional<StateDocument> document(String name, long maxBytes) {
+        return Optional.empty();
     }
 
     @Override

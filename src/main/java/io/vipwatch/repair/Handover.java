@@ -117,17 +117,17 @@ public final class Handover {
      * @param rule   what the audit lines name as their cause, e.g. {@code mha-start}
      * @param budget the whole call's time; every command gets what is left of it (at most its own timeout)
      */
-    public Handover(Config config, SshPool ssh, MysqlClient mysql, AuditLog audit, Clock clock, String rule,
-                    Duration budget, boolean dryRun) {
-        this(config, ssh, mysql, audit, clock, rule, budget, dryRun, Optional.empty());
+    public Handover(Config config, SshPool ssh, MysqlClient mysql, AuditLog audit, Handovers handovers, Clock clock,
+                    String rule, Duration budget, boolean dryRun) {
+        this(config, ssh, mysql, audit, handovers, clock, rule, budget, dryRun, Optional.empty());
     }
 
     /**
      * @param afterwards where the service runs what outlives the call: {@code start}'s later gratuitous-ARP bursts
      *                   (a one-shot {@code vipwatch mha} exits when MHA's call returns, and sends only the first)
      */
-    public Handover(Config config, SshPool ssh, MysqlClient mysql, AuditLog audit, Clock clock, String rule,
-                    Duration budget, boolean dryRun, Optional<Afterwards> afterwards) {
+    public Handover(Config config, SshPool ssh, MysqlClient mysql, AuditLog audit, Handovers handovers, Clock clock,
+                    String rule, Duration budget, boolean dryRun, Optional<Afterwards> afterwards) {
         this.config = config;
         this.ssh = ssh;
         this.mysql = mysql;
@@ -140,7 +140,7 @@ public final class Handover {
         this.rule = rule;
         this.dryRun = dryRun || config.repairs().dryRun();
         this.deadlineNanos = System.nanoTime() + budget.toNanos();
-        this.handovers = new Handovers(config.stateDir(), clock);
+        this.handovers = handovers;
         this.afterwards = afterwards;
     }
 

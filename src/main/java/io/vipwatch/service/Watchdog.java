@@ -102,11 +102,15 @@ public final class Watchdog implements AutoCloseable {
         LocalExec local = new LocalExec();
         LiveLocations live = new LiveLocations();
         this.mysql = new MysqlClient(config.mysql());
-        this.handovers = new Handovers(config.stateDir(), clock);
-        this.cycle = new ProbeCycle(config, ssh, local, mysql, probeThreads, clock, live, true, handovers);
-        this.suspensions = new Suspensions(new SilenceStore(config.stateDir(), clock), config.maintenance(), clock);
-        this.alerting = Alerting.of(config, rules, templates, clock, metrics);
         this.fleet = fleet(config, clock, metrics);
+        // a fleet's silences and handovers are in its job store: a silence added on any host holds on every instance
+        this.handovers = fleet.document("handovers", Handovers.MAX_BYTES).map(d -> new Handovers(d, clock))
+                .orElseGet(() -> new Handovers(config.stateDir(), clock));
+        this.cycle = new ProbeCycle(config, ssh, local, mysql, probeThreads, clock, live, true, handovers);
+        this.suspensions = new Suspensions(fleet.document("silences", SilenceStore.MAX_BYTES)
+                .map(d -> new SilenceStore(d, clock)).orElseGet(() -> new SilenceStore(config.stateDir(), clock)),
+                config.maintenance(), clock);
+        this.alerting = Alerting.of(config, rules, templates, clock, metrics);
         Services services = new Services(config, rules, plans, cycle, cycle.new HostViews(SHARED_READ_AGE), live,
                 new Repairer(config, ssh, local, audit, clock, Sleeper.REAL, afterwards),
                 new Semaphore(config.repairs().maxConcurrent()), this.dryRun, suspensions, handovers, alerting,
@@ -324,7 +328,7 @@ public final class Watchdog implements AutoCloseable {
                 }
             }
         }
-        Handover handover = new Handover(config, ssh, mysql, audit, clock, "mha-" + request.command(),
+        Handover handover = new Handover(config, ssh, mysql, audit, handovers, clock, "mha-" + request.command(),
                 request.budget(), dryRun || request.dryRun(), Optional.of(afterwards));
         Handover.Outcome outcome = request.run(handover, r);
         if (outcome.verdict() == Handover.Verdict.ABORT) {

@@ -43,13 +43,13 @@ public final class SilenceListing {
     }
 
     /** The human form: two tables, silences then maintenance windows. */
-    public void table(PrintWriter out, Path stateFile, Path config, boolean all, ZoneId zone) {
+    public void table(PrintWriter out, String where, Path config, boolean all, ZoneId zone) {
         if (silences.isEmpty()) {
             out.printf("No %s in %s.%n", all ? "silences (active, or ended within the last "
-                    + Durations.format(SilenceStore.KEEP_ENDED) + ")" : "active silences", stateFile);
+                    + Durations.format(SilenceStore.KEEP_ENDED) + ")" : "active silences", where);
         } else {
             long active = silences.stream().filter(s -> s.activeAt(now)).count();
-            out.printf("Silences in %s (%d active):%n", stateFile, active);
+            out.printf("Silences in %s (%d active):%n", where, active);
             List<String[]> rows = new ArrayList<>();
             rows.add(SILENCE_HEADER);
             for (Silence s : silences) {
@@ -79,10 +79,10 @@ public final class SilenceListing {
     }
 
     /** The JSON form; {@code starts_at}/{@code ends_at} of a window are its current occurrence, else its next. */
-    public String json(Path stateFile, Path config) {
+    public String json(String where, Path config) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("now", now.toString());
-        root.put("state_file", stateFile.toString());
+        root.put("state_file", where);
         root.put("config", config.toString());
         ArrayNode list = root.putArray("silences");
         for (Silence s : silences) {

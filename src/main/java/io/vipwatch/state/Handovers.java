@@ -9,8 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vipwatch.config.VipConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,8 +29,9 @@ import java.util.Optional;
  *   "at": "2026-12-07T09:41:02.113Z", "by": "vipwatch mha (failover)"}]}
  * </pre>
  *
- * Writers lock {@code handovers.lock} and replace the file atomically, like the silences; the service's read is a
- * {@link WatchedFile}. Reading is all or nothing, for the same reason as for silences.
+ * Kept like the silences (see {@link io.vipwatch.silence.SilenceStore}): in a {@link StateDocument}, a file of the
+ * state directory or the fleet's job store; writers change it under its lock, the service's read is cached, and
+ * reading is all or nothing, for the same reason.
  */
 public final class Handovers {
     public static final String FILE_NAME = "handovers.json";
@@ -40,42 +39,42 @@ public final class Handovers {
     static final int VERSION = 1;
     static final Duration LOCK_TIMEOUT = Duration.ofSeconds(5);
     /** One entry per VIP is a few hundred bytes; anything this large is not a handovers file. */
-    static final long MAX_BYTES = 4L << 20;
+    public static final long MAX_BYTES = 4L << 20;
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private final Path dir;
-    private final Path file;
+    private final StateDocument document;
     private final Clock clock;
-    private final WatchedFile<List<HandedOver>> watched;
+    private final StateDocument.Cached<List<HandedOver>> cached;
 
     /** @param stateDir the config's {@code state_dir}; need not exist until the first {@link #record} */
     public Handovers(Path stateDir, Clock clock) {
-        this.dir = stateDir.toAbsolutePath().normalize();
-        this.file = dir.resolve(FILE_NAME);
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.watched = new WatchedFile<>(file, List.of(), this::list, "handover(s)");
+        this(new FileDocument(stateDir, FILE_NAME, LOCK_NAME, LOCK_TIMEOUT, MAX_BYTES, "handovers file"), clock);
     }
 
-    public Path file() {
-        return file;
+    public Handovers(StateDocument document, Clock clock) {
+        this.document = Objects.requireNonNull(document, "document");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.cached = document.cached(List.of(), this::decodeHere, "handover(s)");
+    }
+
+    /** Where the handovers are kept: a file, or the fleet's job store. */
+    public String where() {
+        return document.where();
     }
 
     /**
      * Records that {@code vip} was handed to {@code host} now, replacing the VIP's previous handover.
      *
-     * @throws IOException when the file cannot be read, locked or written; nothing was changed then
+     * @throws IOException when the handovers cannot be read, locked or written; nothing was changed then
      */
-    @SuppressWarnings("try") // the lock is held for the block's scope, never referenced
     public HandedOver record(String cluster, VipConfig vip, String host, String by) throws IOException {
-        Files.createDirectories(dir);
-        try (StateLock lock = StateLock.acquire(dir.resolve(LOCK_NAME), LOCK_TIMEOUT)) {
-            List<HandedOver> all = new ArrayList<>(readForWrite());
+        return document.update(content -> {
+            List<HandedOver> all = new ArrayList<>(readForWrite(content));
             all.removeIf(h -> h.cluster().equals(cluster) && h.vip().equals(vip.name()));
             HandedOver added = new HandedOver(cluster, vip.name(), host, vip.policy().host(), clock.instant(), by);
             all.add(added);
-            AtomicFile.replace(file, encode(all));
-            return added;
-        }
+            return StateDocument.Rewrite.write(encode(all), added);
+        });
     }
 
     /**
@@ -83,54 +82,41 @@ public final class Handovers {
      *
      * @return whether it was removed
      */
-    @SuppressWarnings("try") // the lock is held for the block's scope, never referenced
     public boolean forget(HandedOver handover) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return false;
-        }
-        try (StateLock lock = StateLock.acquire(dir.resolve(LOCK_NAME), LOCK_TIMEOUT)) {
-            List<HandedOver> all = new ArrayList<>(readForWrite());
-            if (!all.remove(handover)) {
-                return false;
-            }
-            AtomicFile.replace(file, encode(all));
-            return true;
-        }
+        return document.update(content -> {
+            List<HandedOver> all = new ArrayList<>(readForWrite(content));
+            return all.remove(handover) ? StateDocument.Rewrite.write(encode(all), true)
+                    : StateDocument.Rewrite.keep(false);
+        });
     }
 
     /** The VIP's last handover if it applies to the VIP as configured now; the service's cached read, never throws. */
     public Optional<HandedOver> applying(String cluster, VipConfig vip) {
-        return watched.current().stream().filter(h -> h.appliesTo(cluster, vip)).findFirst();
+        return cached.current().stream().filter(h -> h.appliesTo(cluster, vip)).findFirst();
     }
 
-    /** Why the file could not be read, while that lasts (the last good content stays in force). */
+    /** Why the handovers could not be read, while that lasts (the last good content stays in force). */
     public Optional<String> readProblem() {
-        return watched.problem();
+        return cached.problem();
     }
 
-    /** Every handover in the file. Missing file: none. */
+    /** Every handover. None stored: none. */
     public List<HandedOver> list() throws IOException {
-        byte[] bytes;
-        try {
-            long size = Files.size(file);
-            if (size > MAX_BYTES) {
-                throw new IOException(file + " is " + size + " bytes, more than a handovers file can be ("
-                        + MAX_BYTES + ")");
-            }
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            return List.of();
-        }
+        Optional<byte[]> content = document.read();
+        return content.isEmpty() ? List.of() : decodeHere(content.get());
+    }
+
+    private List<HandedOver> decodeHere(byte[] bytes) throws IOException {
         try {
             return decode(bytes);
         } catch (IOException | RuntimeException e) {
-            throw new IOException(file + " is not a valid handovers file: " + e.getMessage(), e);
+            throw new IOException(document.where() + " is not a valid handovers file: " + e.getMessage(), e);
         }
     }
 
-    private List<HandedOver> readForWrite() throws IOException {
+    private List<HandedOver> readForWrite(Optional<byte[]> content) throws IOException {
         try {
-            return list();
+            return content.isEmpty() ? List.of() : decodeHere(content.get());
         } catch (IOException e) {
             throw new IOException(e.getMessage() + "; not changing it (fix or remove it)", e);
         }

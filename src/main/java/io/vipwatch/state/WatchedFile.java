@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  *
  * @param <T> the decoded content
  */
-public final class WatchedFile<T> {
+public final class WatchedFile<T> implements StateDocument.Cached<T> {
     private static final Logger log = LoggerFactory.getLogger(WatchedFile.class);
 
     /** Reads the whole file; throws with a message that names the file. */
@@ -47,6 +47,7 @@ public final class WatchedFile<T> {
         this.content = empty;
     }
 
+    @Override
     public synchronized T current() {
         FileVersion now;
         try {
@@ -77,6 +78,7 @@ public final class WatchedFile<T> {
     }
 
     /** Why the last {@link #current()} could not read the file, while it is still the case; for the status API. */
+    @Override
     public synchronized Optional<String> problem() {
         return problem;
     }

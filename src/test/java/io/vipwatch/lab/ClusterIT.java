@@ -280,12 +280,7 @@ class ClusterIT {
         System.out.printf("ClusterIT: frozen holder's repair (epoch %d) refused on resume: %s%n", staleEpoch,
                 stale.stream().filter(a -> a.get("result").asText().equals("refused")).findFirst()
                         .map(a -> a.get("detail").asText()).orElse("?"));
-        long v = version("frozen");
-        awaitTrue("two more cycles of rw", HEAL, () -> version("frozen") >= v + 2, members);
-        long adds = members.stream().flatMap(s -> s.repairsStartedAfter(marks[members.indexOf(s)]).stream())
-                .filter(a -> a.get("step").asText().equals("add-vip") && a.get("result").asText().equals("ok"))
-                .count();
-        assertThat(adds).as("add-vip over both audit logs").isEqualTo(1);
+        assertOneAddAfterTwoMoreCycles("frozen", members, marks);
     }
 
     @Test
@@ -340,6 +335,68 @@ class ClusterIT {
             s.await("degraded mode over", HEAL, x -> x.status().get("fleet").get("job_store_up").asBoolean()
                     && !activeProblems(x, "rw").contains("job-store-unreachable"));
         }
+    }
+
+    /**
+     * A fleet's silences are in the job store: one added with {@code vipwatch silence add} against either
+     * instance's config holds on both (neither repairs), and once it is expired through the other one, the fault is
+     * repaired exactly once.
+     */
+    @Test
+    void aSilenceAddedThroughOneInstancesConfigHoldsOnBothAndItsExpiryThroughTheOtherResumesRepairs()
+            throws Exception {
+        List<Service> members = fleet("silenced", "1s", "1s", "4s");
+        Lab.Run add = Lab.vipwatch("silence", "add", "--config", members.get(0).config.toString(), "--cluster", "lab",
+                "--vip", "rw", "--for", "10m", "--reason", "planned switch");
+        assertThat(add.exit()).as(add.stderr()).isZero();
+        // Each instance's status lists the silences its cycles honour (rw itself may run on either instance).
+        for (Service s : members) {
+            s.await("lab/rw silenced on " + s.config.getFileName(), HEAL, x -> silenceOf(x, "lab/rw").isPresent());
+        }
+        String id = silenceOf(members.get(0), "lab/rw").orElseThrow();
+        assertThat(add.stdout()).contains(id);
+        assertThat(silenceOf(members.get(1), "lab/rw")).contains(id);
+        int[] marks = members.stream().mapToInt(s -> s.audit().size()).toArray();
+        Lab.fault("vip-del", "db1", RW);
+        awaitTrue("vip-missing seen while silenced", HEAL, () -> members.stream()
+                .anyMatch(s -> activeProblems(s, "rw").contains("vip-missing")), members);
+        long v = version("silenced");
+        awaitTrue("four more cycles of rw in the fleet", HEAL, () -> version("silenced") >= v + 4, members);
+        assertThat(Lab.holds("db1", RW)).as("not repaired while silenced").isFalse();
+        for (int i = 0; i < members.size(); i++) {
+            assertThat(members.get(i).repairsStartedAfter(marks[i])).as("repairs while silenced").isEmpty();
+        }
+
+        Lab.Run expire = Lab.vipwatch("silence", "expire", "--config", members.get(1).config.toString(), id);
+        assertThat(expire.exit()).as(expire.stdout() + expire.stderr()).isZero();
+        awaitTrue("rw repaired after the silence ended", HEAL, ClusterIT::healthy, members);
+        assertOneAddAfterTwoMoreCycles("silenced", members, marks);
+        Lab.Run list = Lab.vipwatch("silence", "list", "--all", "--json", "--config", members.get(0).config.toString());
+        assertThat(list.stdout()).contains(id, "job store " + STORE);
+    }
+
+    /**
+     * Two more cycles of rw in {@code fleet} (a second repair, if any, would have run by then), and exactly one
+     * {@code add-vip} that succeeded over all audit logs since {@code marks}.
+     */
+    private static void assertOneAddAfterTwoMoreCycles(String fleet, List<Service> members, int[] marks)
+            throws Exception {
+        long v = version(fleet);
+        awaitTrue("two more cycles of rw", HEAL, () -> version(fleet) >= v + 2, members);
+        long adds = members.stream().flatMap(s -> s.repairsStartedAfter(marks[members.indexOf(s)]).stream())
+                .filter(a -> a.get("step").asText().equals("add-vip") && a.get("result").asText().equals("ok"))
+                .count();
+        assertThat(adds).as("add-vip over both audit logs").isEqualTo(1);
+    }
+
+    /** The id of the silence in force for {@code scope} on this instance, if any. */
+    private static Optional<String> silenceOf(Service s, String scope) {
+        for (JsonNode silence : s.status().path("silences")) {
+            if (silence.path("scope").asText().equals(scope)) {
+                return Optional.of(silence.get("id").asText());
+            }
+        }
+        return Optional.empty();
     }
 
     private static List<String> activeProblems(Service s, String vip) {

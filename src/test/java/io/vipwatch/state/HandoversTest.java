@@ -72,21 +72,21 @@ class HandoversTest {
         Handovers store = new Handovers(dir, clock);
         HandedOver h = store.record("main", RW, "db2", "test");
         assertThat(store.applying("main", RW)).contains(h);
-        Files.writeString(store.file(), "{\"version\": 1, \"handovers\": [{\"cluster\": \"main\"}]}",
+        Files.writeString(Path.of(store.where()), "{\"version\": 1, \"handovers\": [{\"cluster\": \"main\"}]}",
                 StandardCharsets.UTF_8);
 
         assertThat(store.applying("main", RW)).contains(h);
-        assertThat(store.readProblem()).get().asString().contains(store.file().toString(), "\"vip\"");
+        assertThat(store.readProblem()).get().asString().contains(store.where(), "\"vip\"");
         assertThatThrownBy(() -> store.record("main", RW, "db1", "test")).isInstanceOf(IOException.class)
                 .hasMessageContaining("not changing it");
-        assertThat(Files.readString(store.file())).doesNotContain("db1");
+        assertThat(Files.readString(Path.of(store.where()))).doesNotContain("db1");
     }
 
     @Test
     void theFileIsReadableJsonWithTheConfiguredHolderOfTheTime() throws IOException {
         Handovers store = new Handovers(dir, clock);
         store.record("main", RO_ON_DB2, "db3", "MHA, through vipwatch mha --command=start");
-        String json = Files.readString(store.file());
+        String json = Files.readString(Path.of(store.where()));
         assertThat(json).contains("\"version\" : 1", "\"host\" : \"db3\"", "\"configured_holder\" : \"db2\"",
                 "\"at\" : \"2026-12-07T09:00:00Z\"");
         assertThat(Handovers.decode(json.getBytes(StandardCharsets.UTF_8)))

@@ -43,12 +43,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Delivery is at least once: a crash between the receiver's "accepted" and the file's deletion sends it again
  * after the restart, with the same id. {@link #wake()} after an enqueue starts delivery at once; there is no polling
- * delay (the outbox is re-read every 30 s anyway, as a safety net). Time comes from the injected {@link Clock}, so
+ * delay (the outbox is re-read every 30 s anyway, as a safety net; in a fleet more often, see Outbox.Shared). Time comes from the injected {@link Clock}, so
  * tests move backoff and expiry forward instead of sleeping.
  */
 public final class Dispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
-    private static final Duration RESCAN_EVERY = Duration.ofSeconds(30);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     public static final String DELIVERED = "delivered";
@@ -185,13 +184,13 @@ public final class Dispatcher implements AutoCloseable {
 
     private void readOutbox(Instant now) {
         rescan = false;
-        nextRescan = now.plus(RESCAN_EVERY);
+        nextRescan = now.plus(outbox.rescanEvery());
         List<Notification> pending;
         try {
             pending = outbox.pending();
         } catch (IOException e) {
             log.error("alert dispatch: cannot read the outbox ({}); trying again in {}", e.toString(),
-                    Durations.format(RESCAN_EVERY));
+                    Durations.format(outbox.rescanEvery()));
             return;
         }
         for (Notification n : pending) {
@@ -246,7 +245,7 @@ public final class Dispatcher implements AutoCloseable {
             }
         }
         // never longer than the re-read interval: a wall clock stepped backwards must not stall delivery for long
-        long nanos = Math.min(Duration.between(now, until).toNanos(), RESCAN_EVERY.toNanos());
+        long nanos = Math.min(Duration.between(now, until).toNanos(), outbox.rescanEvery().toNanos());
         while (running && !signalled && nanos > 0) {
             nanos = changed.awaitNanos(nanos);
         }

@@ -9,9 +9,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,21 +40,69 @@ import org.slf4j.LoggerFactory;
  * <p>Enqueuing an id that is still pending does nothing; once delivered, its file is gone and the id forgotten. A
  * file that cannot be read as a notification is moved to {@code failed/} with a log line instead of stopping
  * delivery. All methods are synchronized: the alert book enqueues while dispatcher threads deliver.
+ *
+ * <p>In a fleet a copy of each pending notification is also kept in the job store ({@link Shared}), claimed by this
+ * instance while it lives: the notifications of an instance that died are adopted, queued here and sent. The local
+ * directory stays the queue that delivers, so alerts go out while the job store is down (that is when they matter).
  */
 public final class Outbox {
     private static final Logger log = LoggerFactory.getLogger(Outbox.class);
     private static final Pattern FILE_NAME = Pattern.compile("(\\d{15})-([A-Za-z0-9._-]{1,100})\\.json");
 
+    /** The fleet's copy of the outbox; {@link #NOT_SHARED} for a single instance. */
+    public interface Shared {
+        /** A notification queued here; kept for the fleet, best effort (it stays here alone while that fails). */
+        void queued(Notification n, byte[] json);
+
+        /** Delivered or given up on here: no other instance must send it. */
+        void done(String id);
+
+        /**
+         * Renews this instance's claims (copying there what is pending here and not yet kept, e.g. queued while the
+         * job store was down) and takes over, as JSON, the notifications of instances whose claims ran out.
+         */
+        List<byte[]> adopt(Map<String, byte[]> pendingHere);
+
+        /** How often the dispatcher reads the outbox again (and so renews the claims and adopts). */
+        Duration rescanEvery();
+    }
+
+    public static final Shared NOT_SHARED = new Shared() {
+        @Override
+        public void queued(Notification n, byte[] json) {
+        }
+
+        @Override
+        public void done(String id) {
+        }
+
+        @Override
+        public List<byte[]> adopt(Map<String, byte[]> pendingHere) {
+            return List.of();
+        }
+
+        @Override
+        public Duration rescanEvery() {
+            return Duration.ofSeconds(30);
+        }
+    };
+
     private final Path pending;
     private final Path failed;
     private final Path tmp;
     private final Clock clock;
+    private final Shared shared;
     private final Map<String, Notification> parsed = new HashMap<>();
     /** Unreadable files that could not be moved aside either: reported once, not at every scan. */
     private final Set<Path> stuck = new HashSet<>();
 
     /** Opens (creating if needed) the outbox in {@code dir}; {@code clock} stamps {@code failed_at}. */
     public Outbox(Path dir, Clock clock) throws IOException {
+        this(dir, clock, NOT_SHARED);
+    }
+
+    public Outbox(Path dir, Clock clock, Shared shared) throws IOException {
+        this.shared = shared;
         this.pending = Files.createDirectories(dir.resolve("pending"));
         this.failed = Files.createDirectories(dir.resolve("failed"));
         this.tmp = Files.createDirectories(dir.resolve("tmp"));
@@ -66,15 +116,48 @@ public final class Outbox {
 
     /** Writes the notification durably, unless one with its id is still pending. */
     public synchronized void enqueue(Notification n) throws IOException {
+        if (enqueueHere(n)) {
+            shared.queued(n, NotificationJson.MAPPER.writeValueAsBytes(NotificationJson.toTree(n)));
+        }
+    }
+
+    private boolean enqueueHere(Notification n) throws IOException {
         if (pendingFiles().containsKey(n.id())) {
-            return;
+            return false;
         }
         String name = String.format("%015d-%s.json", n.createdAt().toEpochMilli(), n.id());
         writeDurably(pending, name, NotificationJson.toTree(n));
+        return true;
     }
 
-    /** Everything not yet delivered nor failed, oldest first. */
+    public Duration rescanEvery() {
+        return shared.rescanEvery();
+    }
+
+    /** Everything not yet delivered nor failed, oldest first; in a fleet, with what this instance adopted. */
     public synchronized List<Notification> pending() throws IOException {
+        if (shared == NOT_SHARED) {
+            return pendingHere();
+        }
+        Map<String, byte[]> here = new LinkedHashMap<>();
+        for (Notification n : pendingHere()) {
+            here.put(n.id(), NotificationJson.MAPPER.writeValueAsBytes(NotificationJson.toTree(n)));
+        }
+        List<byte[]> adopted = shared.adopt(here);
+        if (adopted.isEmpty()) {
+            return pendingHere();
+        }
+        for (byte[] json : adopted) {
+            try {
+                enqueueHere(NotificationJson.parse(json));
+            } catch (IOException e) {
+                log.error("alert outbox: an adopted notification is not readable ({}); dropped", e.getMessage());
+            }
+        }
+        return pendingHere();
+    }
+
+    private List<Notification> pendingHere() throws IOException {
         List<Notification> result = new ArrayList<>();
         Set<String> present = new HashSet<>();
         for (Path file : pendingFiles().values().stream().sorted().toList()) {
@@ -108,6 +191,7 @@ public final class Outbox {
             Files.deleteIfExists(file);
             AtomicFile.forceDirectory(pending);
         }
+        shared.done(id);
     }
 
     /** Moves a pending notification to {@code failed/}, recording why and when; an id not pending is ignored. */
@@ -121,6 +205,7 @@ public final class Outbox {
             tree = NotificationJson.toTree(NotificationJson.parse(Files.readAllBytes(file)));
         } catch (IOException e) {
             moveAside(file, e.getMessage());
+            shared.done(id);
             return;
         }
         tree.put("failed_at", clock.instant().toString());
@@ -128,6 +213,7 @@ public final class Outbox {
         writeDurably(failed, file.getFileName().toString(), tree);
         Files.delete(file);
         AtomicFile.forceDirectory(pending);
+        shared.done(id);
     }
 
     /** id → file of every well-named file in pending/; anything else there is moved aside. */

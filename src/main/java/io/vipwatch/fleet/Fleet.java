@@ -1,5 +1,6 @@
 package io.vipwatch.fleet;
 
+import io.vipwatch.alert.Outbox;
 import io.vipwatch.repair.Fence;
 import io.vipwatch.state.StateDocument;
 import java.time.Instant;
@@ -32,6 +33,9 @@ public interface Fleet extends AutoCloseable {
      * single instance, which keeps it in its state directory.
      */
     Optional<StateDocument> document(String name, long maxBytes);
+
+    /** Where the alert outbox keeps a copy for the others, so that they send what a dead instance could not. */
+    Outbox.Shared outbox();
 
     /** What {@code /api/status} shows under {@code fleet}. */
     Map<String, Object> describe();

@@ -2,6 +2,7 @@ package io.vipwatch.fleet;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.vipwatch.alert.Outbox;
 import io.vipwatch.config.SchedulerSettings;
 import io.vipwatch.state.StateDocument;
 import java.io.IOException;
@@ -267,6 +268,12 @@ public final class JdbcFleet implements Fleet {
         return Optional.of(new JdbcDocument(() -> pool.getConnection(), settings.name(), name, store.where(),
                 timeoutSeconds(store), maxBytes, settings.checkinInterval(), () -> outage == null,
                 settings.instanceId()));
+    }
+
+    @Override
+    public Outbox.Shared outbox() {
+        return new JdbcOutboxShare(() -> pool.getConnection(), settings.name(), settings.instanceId(),
+                settings.checkinInterval(), timeoutSeconds(store), () -> outage == null);
     }
 
     static String describe(Exception e) {

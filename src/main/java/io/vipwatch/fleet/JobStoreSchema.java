@@ -57,6 +57,18 @@ final class JobStoreSchema {
               PRIMARY KEY (SCHED_NAME, NAME))
             ENGINE=InnoDB""";
 
+    /** vipwatch's table: the instances' pending notifications, each claimed by one (see JdbcOutboxShare). */
+    static final String OUTBOX_TABLE = """
+            CREATE TABLE VIPWATCH_OUTBOX (
+              SCHED_NAME VARCHAR(120) NOT NULL,
+              ID VARCHAR(120) NOT NULL,
+              OWNER VARCHAR(200) NOT NULL,
+              OWNER_UNTIL DATETIME(3) NOT NULL,
+              BODY MEDIUMBLOB NOT NULL,
+              PRIMARY KEY (SCHED_NAME, ID),
+              KEY VIPWATCH_OUTBOX_OWNER (SCHED_NAME, OWNER))
+            ENGINE=InnoDB""";
+
     private JobStoreSchema() {
     }
 
@@ -65,6 +77,7 @@ final class JobStoreSchema {
         List<String> statements = new ArrayList<>(quartzStatements());
         statements.add(VIPS_TABLE);
         statements.add(DOCS_TABLE);
+        statements.add(OUTBOX_TABLE);
         List<String> created = new ArrayList<>();
         try (Statement s = c.createStatement()) {
             try (ResultSet r = s.executeQuery("SELECT GET_LOCK('" + LOCK + "', " + lockWaitSeconds + ")")) {

@@ -1,5 +1,6 @@
 package io.vipwatch.fleet;
 
+import io.vipwatch.alert.Outbox;
 import io.vipwatch.repair.Fence;
 import io.vipwatch.state.StateDocument;
 import java.util.Map;
@@ -63,6 +64,11 @@ public final class Solo implements Fleet {
     @Override
     public Optional<StateDocument> document(String name, long maxBytes) {
         return Optional.empty();
+    }
+
+    @Override
+    public Outbox.Shared outbox() {
+        return Outbox.NOT_SHARED;
     }
 
     @Override

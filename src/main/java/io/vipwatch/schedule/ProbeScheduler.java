@@ -135,7 +135,17 @@ public final class ProbeScheduler implements AutoCloseable {
             return;
         }
         try {
-            s.triggerJob(JobKey.jobKey(key, GROUP));
+            Optional<Schedule> periodic = schedules.stream().filter(x -> x.key().equals(key) && x.cron().isEmpty())
+                    .findFirst();
+            if (clustered && periodic.isPresent()) {
+                // Every instance hears the same address event. A one-off trigger from each could fire on two
+                // instances at once: Quartz keeps a job's triggers from overlapping only once one has fired. The
+                // VIP's one periodic trigger, restarted now, fires once whoever restarts it, and waits while a
+                // cycle runs.
+                s.rescheduleJob(TriggerKey.triggerKey(key, GROUP), trigger(periodic.get()));
+            } else {
+                s.triggerJob(JobKey.jobKey(key, GROUP));
+            }
         } catch (SchedulerException e) {
             log.warn("{}: cannot start a cycle now: {}", key, e.toString());
         }

@@ -103,12 +103,12 @@ final class Alerting implements AutoCloseable {
      * delivers what the previous run could not). Only here, not at construction: on a reload the previous
      * instance has closed by now, so the two never share the files.
      */
-    void start() throws IOException {
+    void start(Outbox.Shared shared) throws IOException {
         Path state = Files.createDirectories(config.stateDir());
         Set<String> vips = config.clusters().stream().flatMap(c -> c.vips().stream().map(v -> c.name() + "/"
                 + v.name())).collect(Collectors.toSet());
         AlertBook book = AlertBook.open(state.resolve("alerts.json"), vips);
-        Outbox outbox = new Outbox(state.resolve("outbox"), clock);
+        Outbox outbox = new Outbox(state.resolve("outbox"), clock, shared);
         Map<String, Sender> senders = new LinkedHashMap<>();
         settings.channels().channels().forEach((name, channel) -> senders.put(name, Sender.forChannel(channel)));
         Dispatcher dispatcher = new Dispatcher(outbox, senders, settings.channels().delivery(), clock,

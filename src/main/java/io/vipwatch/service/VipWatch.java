@@ -170,12 +170,18 @@ final class VipWatch {
         // At most one repair per cycle, none under a silence: a planned switch (MHA online change) must not be
         // "repaired" back. None either while the job store is down: no lease can be granted.
         boolean repairsDone = !silence.isEmpty() || outage.isPresent();
+        // What this cycle's own reads say of each rule they decided: only a rule they found true may be repaired.
+        // A rule still firing from an earlier cycle that this one's facts cannot decide yet (duplicate-holders needs
+        // the L2 replies, which come after the location) may have been repaired since: repairing it again on the old
+        // verdict is a second repair. Nor is a rule repaired that this cycle found false (clear_for not yet met).
+        Map<String, Boolean> seen = new HashMap<>();
         for (Supplier<VipFacts> phase : List.<Supplier<VipFacts>>of(probe::located, () -> probe.early(cutShort))) {
             VipFacts facts = phase.get();
             Evaluation evaluation = evaluate(facts);
             confirm(facts, evaluation, heard, silence);
             decide(facts, evaluation, decided, silence, "");
-            repairsDone = repairsDone || repairIfDue(facts, heard.keySet());
+            decidedBy(evaluation).forEach(rule -> seen.put(rule, fires(evaluation, rule)));
+            repairsDone = repairsDone || repairIfDue(facts, heard.keySet(), seen);
         }
         VipFacts facts = probe.complete(cutShort);
         if (facts.handoverOutdated()) {
@@ -184,8 +190,9 @@ final class VipWatch {
         Evaluation evaluation = evaluate(facts);
         confirm(facts, evaluation, heard, silence);
         record(tracker.update(evaluation, rule -> !decided.contains(rule)), "");
+        decidedBy(evaluation).forEach(rule -> seen.put(rule, fires(evaluation, rule)));
         if (!repairsDone) {
-            repairIfDue(facts, heard.keySet());
+            repairIfDue(facts, heard.keySet(), seen);
         }
         cycles++;
         VipStatus now = snapshot(facts, evaluation, silence);
@@ -271,6 +278,13 @@ final class VipWatch {
         }
     }
 
+    /** The rules {@code evaluation} has a verdict for. */
+    private Set<String> decidedBy(Evaluation evaluation) {
+        Set<String> out = new HashSet<>(ruleNames);
+        out.removeAll(evaluation.undecided());
+        return out;
+    }
+
     private static boolean fires(Evaluation evaluation, String rule) {
         return evaluation.problems().stream().anyMatch(p -> p.name().equals(rule));
     }
@@ -295,16 +309,18 @@ final class VipWatch {
     }
 
     /**
-     * Starts the first due repair, if any, of a rule fresh facts confirmed: one per cycle, so the next cycle sees
-     * what this one changed. Without a host to work on (policy {@code any} with no single holder, {@code writable}
-     * without a single master) every plan would refuse: the rule only alerts, and no attempt is spent.
+     * Starts the first due repair, if any, of a firing rule this cycle's fresh facts found true ({@code seen}): one
+     * per cycle, so the next cycle sees what this one changed. Without a host to work on (policy {@code any} with no
+     * single holder, {@code writable} without a single master) every plan would refuse: the rule only alerts, and
+     * no attempt is spent.
      */
-    private boolean repairIfDue(VipFacts facts, Set<String> unconfirmed) {
+    private boolean repairIfDue(VipFacts facts, Set<String> unconfirmed, Map<String, Boolean> seen) {
         if (target(facts).isEmpty()) {
             return false;
         }
         for (Rule rule : tracker.firing()) {
-            if (!unconfirmed.contains(rule.name()) && tracker.mayRepair(rule)) {
+            if (Boolean.TRUE.equals(seen.get(rule.name())) && !unconfirmed.contains(rule.name())
+                    && tracker.mayRepair(rule)) {
                 repair(rule, facts);
                 return true;
             }

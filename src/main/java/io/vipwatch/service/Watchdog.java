@@ -190,7 +190,7 @@ public final class Watchdog implements AutoCloseable {
 
     public void start() throws SchedulerException, IOException {
         if (alerting.isPresent()) {
-            alerting.get().start();
+            alerting.get().start(fleet.outbox());
         }
         openSessions();
         scheduler.start();

@@ -4,6 +4,7 @@ import static io.vipwatch.lab.Lab.RW;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vipwatch.testing.HookReceiver;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -376,6 +377,53 @@ class ClusterIT {
     }
 
     /**
+     * A notification queued by an instance that dies before it could deliver (its webhook failing) is adopted from
+     * the job store by the other instance, once its claim ran out, and delivered from there.
+     */
+    @Test
+    void aNotificationAnInstanceCouldNotDeliverBeforeItDiedIsDeliveredByTheOther() throws Exception {
+        try (HookReceiver hooks = new HookReceiver()) {
+            hooks.answer(500);
+            Path channels = Lab.DIR.resolve("outbox-channels.yml");
+            Files.writeString(channels, """
+                    defaults:
+                      channels: [hook]
+                    delivery: { initial_backoff: 1s, max_backoff: 2s, max_age: 1h }
+                    channels:
+                      hook:
+                        type: webhook
+                        url: %s
+                        timeout: 2s
+                    """.formatted(hooks.url("/hook")));
+            String bundledRules = "rules: " + Lab.HOME.resolveSibling("rules") + "\n";
+            List<Service> members = fleet("outbox", "1s", "1s", "4s",
+                    Map.of(bundledRules, bundledRules + "alerts:\n  channels: " + channels + "\n"));
+            Lab.fault("vip-del", "db1", RW);
+            // the vip-missing notification, refused by the hook at least once: still pending, claimed by its queuer
+            awaitTrue("a notification of vip-missing refused by the webhook", HEAL, () -> hooks.requests().stream()
+                    .anyMatch(r -> r.answered() == 500 && r.body().contains("vip-missing")), members);
+            Map<String, String> pending = outbox("outbox");
+            assertThat(pending).as("pending notifications in the job store").isNotEmpty();
+            String id = pending.entrySet().stream().filter(e -> hooks.requests().stream()
+                    .anyMatch(r -> r.body().contains(e.getKey()))).map(Map.Entry::getKey).findFirst().orElseThrow();
+            String queuer = pending.get(id);
+            Service victim = members.stream().filter(s -> s.config.getFileName().toString().equals(queuer + ".yml"))
+                    .findFirst().orElseThrow();
+            Service survivor = members.get(members.indexOf(victim) == 0 ? 1 : 0);
+            victim.kill();
+            hooks.answer(200);
+            long killedAt = System.nanoTime();
+            awaitTrue("notification " + id + " delivered after " + queuer + " died", Duration.ofSeconds(60),
+                    () -> hooks.accepted("/hook").stream().anyMatch(r -> r.body().contains(id)), List.of(survivor));
+            System.out.printf("ClusterIT: notification %s of killed %s delivered by the other instance %d ms after "
+                    + "the kill (claim: 3 x 5 s outbox reads)%n", id, queuer, (System.nanoTime() - killedAt) / 1_000_000);
+            assertThat(Files.readString(survivor.log)).contains("adopted notification " + id + " of instance " + queuer);
+            awaitTrue("the delivered notification gone from the job store", HEAL,
+                    () -> !outbox("outbox").containsKey(id), List.of(survivor));
+        }
+    }
+
+    /**
      * Two more cycles of rw in {@code fleet} (a second repair, if any, would have run by then), and exactly one
      * {@code add-vip} that succeeded over all audit logs since {@code marks}.
      */
@@ -454,6 +502,23 @@ class ClusterIT {
     }
 
     /** VIPWATCH_VIPS.VERSION of lab/rw in {@code fleet}: it grows with every cycle and every lease grant. */
+    /** id → owning instance of each notification pending in {@code fleet}'s shared outbox. */
+    private static Map<String, String> outbox(String fleet) {
+        Map<String, String> out = new LinkedHashMap<>();
+        try (Connection c = store(); PreparedStatement p = c.prepareStatement(
+                "SELECT ID, OWNER FROM VIPWATCH_OUTBOX WHERE SCHED_NAME = ? ORDER BY ID")) {
+            p.setString(1, fleet + RUN);
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.put(r.getString(1), r.getString(2));
+                }
+            }
+        } catch (Exception e) {
+            throw new AssertionError("cannot read the job store: " + e, e);
+        }
+        return out;
+    }
+
     private static long version(String fleet) {
         return row(fleet, "VERSION").map(Long::parseLong).orElse(-1L);
     }

@@ -90,9 +90,35 @@ public final class Metrics {
                 .description("evaluating all rules against one VIP's facts").register(registry);
     }
 
+    private volatile Runnable beforeScrape = () -> { };
+
     /** The Prometheus text exposition of every metric. */
     public String scrape() {
+        beforeScrape.run();
         return registry.scrape();
+    }
+
+    /** Runs before each scrape: the service drops there what it no longer measures (see {@link #forgetVip}). */
+    public void beforeScrape(Runnable prune) {
+        this.beforeScrape = prune;
+    }
+
+    /**
+     * A VIP this instance no longer runs (in a fleet, its cycles moved to another instance): its gauges go, rather
+     * than keep their last values for ever, which an alert on them would read as the present (a VIP missing here
+     * an hour ago). Counters stay: they are history. The next cycle of the VIP here registers the gauges again.
+     */
+    public void forgetVip(String cluster, String vip) {
+        if (perVip.remove(cluster + "/" + vip) == null) {
+            return;
+        }
+        for (Meter m : registry.getMeters()) {
+            if (m.getId().getType() == Meter.Type.GAUGE && cluster.equals(m.getId().getTag("cluster"))
+                    && vip.equals(m.getId().getTag("vip"))) {
+                registry.remove(m);
+                gauges.remove(m.getId());
+            }
+        }
     }
 
     /**

@@ -121,6 +121,14 @@ public final class Watchdog implements AutoCloseable {
                 vips.put(w.key(), w);
             }
         }
+        if (fleet.clustered()) {
+            // a VIP whose cycles moved to another instance: its gauges here would show its past as the present
+            metrics.beforeScrape(() -> {
+                Instant now = clock.instant();
+                vips.values().stream().filter(w -> !recent(w, now))
+                        .forEach(w -> metrics.forgetVip(w.cluster().name(), w.vip().name()));
+            });
+        }
         java.util.function.Consumer<String> run = key -> vips.get(key).cycle();
         if (fleet.clustered()) {
             this.scheduler = ProbeScheduler.clustered(vips.size(), run, config.scheduler(), JdbcFleet.DATA_SOURCE,

@@ -127,6 +127,26 @@ class MetricsTest {
                 .contains("vipwatch_cycles_total{cluster=\"lab\",vip=\"vip0\"} 3.0");
     }
 
+    /** In a fleet: a VIP whose cycles moved to another instance keeps its history, not its last facts. */
+    @Test
+    void aVipRunningElsewhereLosesItsGaugesButKeepsItsCountersUntilItComesBack() {
+        Metrics m = new Metrics("test");
+        m.vipCycle(new Facts().holders().build(), RULES, Set.of("vip-missing"), false, Duration.ofMillis(1));
+        m.vipCycle(new Facts().vip("ro").holders("db1").build(), RULES, Set.of(), false, Duration.ofMillis(1));
+        m.beforeScrape(() -> m.forgetVip("lab", "rw"));
+        String text = m.scrape();
+        assertThat(text).doesNotContain("vipwatch_vip_holders{cluster=\"lab\",vip=\"rw\"}",
+                        "vipwatch_problem_active{cluster=\"lab\",problem=\"vip-missing\",vip=\"rw\"}")
+                .contains("vipwatch_cycles_total{cluster=\"lab\",vip=\"rw\"} 1.0",
+                        "vipwatch_vip_holders{cluster=\"lab\",vip=\"ro\"} 1.0");
+        m.beforeScrape(() -> { });
+        m.vipCycle(new Facts().holders("db1").build(), RULES, Set.of(), false, Duration.ofMillis(1));
+        assertThat(m.scrape()).as("back on this instance").contains(
+                "vipwatch_vip_holders{cluster=\"lab\",vip=\"rw\"} 1.0",
+                "vipwatch_problem_active{cluster=\"lab\",problem=\"vip-missing\",vip=\"rw\"} 0.0",
+                "vipwatch_cycles_total{cluster=\"lab\",vip=\"rw\"} 2.0");
+    }
+
     private static int seriesAfter(int vips, int hosts, int cycles) {
         Metrics m = new Metrics("test");
         cycles(m, vips, hosts, cycles);

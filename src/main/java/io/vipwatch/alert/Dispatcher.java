@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Delivery is at least once: a crash between the receiver's "accepted" and the file's deletion sends it again
  * after the restart, with the same id. {@link #wake()} after an enqueue starts delivery at once; there is no polling
- * delay (the outbox is re-read every 30 s anyway, as a safety net; in a fleet more often, see Outbox.Shared). Time comes from the injected {@link Clock}, so
- * tests move backoff and expiry forward instead of sleeping.
+ * delay (the outbox is re-read every 30 s anyway, as a safety net; in a fleet more often, see {@link
+ * Outbox.Shared}). Time comes from the injected {@link Clock}, so tests move backoff and expiry forward instead of
+ * sleeping.
  */
 public final class Dispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);

@@ -57,12 +57,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class JdbcFleet implements Fleet {
     private static final Logger log = LoggerFactory.getLogger(JdbcFleet.class);
-    /** The name Quartz's job store finds the pool under. */
-    public static final String DATA_SOURCE = "vipwatch-job-store";
+    /**
+     * Quartz's job store finds the pool by name, in a JVM-wide registry. Each fleet membership registers its own
+     * name: during a reload the old and the new one coexist, and the old scheduler must keep its own pool (a new
+     * one that fails to start is closed, and must not take the running scheduler's connections with it).
+     */
+    private static final String DATA_SOURCE = "vipwatch-job-store";
+    private static final AtomicLong MEMBERSHIPS = new AtomicLong();
 
     private final SchedulerSettings settings;
     private final SchedulerSettings.JobStore store;
     private final HikariConfig poolConfig;
+    private final String dataSource = DATA_SOURCE + "-" + MEMBERSHIPS.incrementAndGet();
     /** Replaced by a fresh one when the job store comes back (see {@link #reconnect()}). */
     private volatile HikariDataSource pool;
     private final String holder;
@@ -111,7 +117,7 @@ public final class JdbcFleet implements Fleet {
         // A restarted instance with the same id is a different holder: a lease of its previous life is not its own.
         this.holder = settings.instanceId() + "#" + UUID.randomUUID().toString().substring(0, 8);
         HikariConfig h = new HikariConfig();
-        h.setPoolName(DATA_SOURCE);
+        h.setPoolName(dataSource);
         h.setJdbcUrl(jdbcUrl(store));
         h.setUsername(store.user());
         h.setPassword(store.password().reveal());
@@ -131,7 +137,7 @@ public final class JdbcFleet implements Fleet {
                 + Math.max(1, store.queryTimeout().toSeconds()));
         this.poolConfig = h;
         this.pool = new HikariDataSource(h);
-        DBConnectionManager.getInstance().addConnectionProvider(DATA_SOURCE, new ConnectionProvider() {
+        DBConnectionManager.getInstance().addConnectionProvider(dataSource, new ConnectionProvider() {
             @Override
             public Connection getConnection() throws SQLException {
                 return pool.getConnection();
@@ -260,7 +266,8 @@ public final class JdbcFleet implements Fleet {
     public static StateDocument commandDocument(SchedulerSettings settings, String name, long maxBytes) {
         SchedulerSettings.JobStore store = settings.jobStore().orElseThrow();
         return new JdbcDocument(() -> login(store), settings.name(), name, store.where(),
-                timeoutSeconds(store), maxBytes, Duration.ZERO, () -> true, "vipwatch command on " + io.vipwatch.alert.ThisHost.name());
+                timeoutSeconds(store), maxBytes, Duration.ZERO, () -> true,
+                "vipwatch command on " + io.vipwatch.alert.ThisHost.name());
     }
 
     @Override
@@ -287,6 +294,11 @@ public final class JdbcFleet implements Fleet {
 
     private static int timeoutSeconds(SchedulerSettings.JobStore store) {
         return (int) Math.max(1, (store.queryTimeout().toMillis() + 999) / 1000);
+    }
+
+    /** The name of this membership's pool in Quartz's registry, for the clustered scheduler's job store. */
+    public String dataSource() {
+        return dataSource;
     }
 
     @Override
@@ -556,7 +568,8 @@ public final class JdbcFleet implements Fleet {
             }
             try (Connection c = pool.getConnection(); PreparedStatement p = c.prepareStatement(
                     "UPDATE VIPWATCH_VIPS SET LEASE_EXPIRES = TIMESTAMPADD(MICROSECOND, ?, NOW(3)) WHERE SCHED_NAME "
-                            + "= ? AND VIP_KEY = ? AND LEASE_EPOCH = ? AND LEASE_HOLDER = ? AND LEASE_EXPIRES >= NOW(3)")) {
+                            + "= ? AND VIP_KEY = ? AND LEASE_EPOCH = ? AND LEASE_HOLDER = ? "
+                            + "AND LEASE_EXPIRES >= NOW(3)")) {
                 p.setQueryTimeout(timeoutSeconds());
                 p.setLong(1, leaseMicros());
                 p.setString(2, settings.name());

@@ -103,54 +103,53 @@ public final class Watchdog implements AutoCloseable {
         LiveLocations live = new LiveLocations();
         this.mysql = new MysqlClient(config.mysql());
         this.fleet = fleet(config, clock, metrics);
-        // a fleet's silences and handovers are in its job store: a silence added on any host holds on every instance
-        this.handovers = fleet.document("handovers", Handovers.MAX_BYTES).map(d -> new Handovers(d, clock))
-                .orElseGet(() -> new Handovers(config.stateDir(), clock));
-        this.cycle = new ProbeCycle(config, ssh, local, mysql, probeThreads, clock, live, true, handovers);
-        this.suspensions = new Suspensions(fleet.document("silences", SilenceStore.MAX_BYTES)
-                .map(d -> new SilenceStore(d, clock)).orElseGet(() -> new SilenceStore(config.stateDir(), clock)),
-                config.maintenance(), clock);
-        this.alerting = Alerting.of(config, rules, templates, clock, metrics);
-        Services services = new Services(config, rules, plans, cycle, cycle.new HostViews(SHARED_READ_AGE), live,
-                new Repairer(config, ssh, local, audit, clock, Sleeper.REAL, afterwards),
-                new Semaphore(config.repairs().maxConcurrent()), this.dryRun, suspensions, handovers, alerting,
-                metrics, fleet);
-        for (ClusterConfig cluster : config.clusters()) {
-            for (VipConfig vip : cluster.vips()) {
-                VipWatch w = new VipWatch(cluster, vip, services, clock);
-                vips.put(w.key(), w);
-            }
-        }
-        if (fleet.clustered()) {
-            // a VIP whose cycles moved to another instance: its gauges here would show its past as the present
-            metrics.beforeScrape(() -> {
-                Instant now = clock.instant();
-                vips.values().stream().filter(w -> !recent(w, now))
-                        .forEach(w -> metrics.forgetVip(w.cluster().name(), w.vip().name()));
-            });
-        }
-        java.util.function.Consumer<String> run = key -> vips.get(key).cycle();
-        if (fleet.clustered()) {
-            this.scheduler = ProbeScheduler.clustered(vips.size(), run, config.scheduler(), JdbcFleet.DATA_SOURCE,
-                    FastFailoverJobStore.class.getName());
-            // Ticks all the time, and runs a cycle while the job store is down, or once to catch up when it is back.
-            this.fallback = Optional.of(ProbeScheduler.inMemory(vips.size(), key -> {
-                if (fleet.outage().isPresent() || catchUp.remove(key)) {
-                    vips.get(key).cycle();
+        try {
+            // A fleet's silences and handovers are in its job store: a silence added on any host holds on every
+            // instance.
+            this.handovers = fleet.document("handovers", Handovers.MAX_BYTES).map(d -> new Handovers(d, clock))
+                    .orElseGet(() -> new Handovers(config.stateDir(), clock));
+            this.cycle = new ProbeCycle(config, ssh, local, mysql, probeThreads, clock, live, true, handovers);
+            this.suspensions = new Suspensions(fleet.document("silences", SilenceStore.MAX_BYTES)
+                    .map(d -> new SilenceStore(d, clock)).orElseGet(() -> new SilenceStore(config.stateDir(), clock)),
+                    config.maintenance(), clock);
+            this.alerting = Alerting.of(config, rules, templates, clock, metrics);
+            Services services = new Services(config, rules, plans, cycle, cycle.new HostViews(SHARED_READ_AGE), live,
+                    new Repairer(config, ssh, local, audit, clock, Sleeper.REAL, afterwards),
+                    new Semaphore(config.repairs().maxConcurrent()), this.dryRun, suspensions, handovers, alerting,
+                    metrics, fleet);
+            for (ClusterConfig cluster : config.clusters()) {
+                for (VipConfig vip : cluster.vips()) {
+                    VipWatch w = new VipWatch(cluster, vip, services, clock);
+                    vips.put(w.key(), w);
                 }
-            }));
-        } else {
-            this.scheduler = ProbeScheduler.inMemory(vips.size(), run);
-            this.fallback = Optional.empty();
-        }
-        this.events = config.probes().eventStreams()
-                ? Optional.of(new AddressEvents(config.clusters(), ssh, live,
-                        new EventsToCycles(services.sharedViews(), metrics)))
-                : Optional.empty();
-        for (VipWatch w : vips.values()) {
-            scheduler.add(w.key(), w.vip().interval().orElse(config.probes().interval()), w.vip().cron());
-            fallback.ifPresent(f -> f.add(w.key(), w.vip().interval().orElse(config.probes().interval()),
-                    w.vip().cron()));
+            }
+            java.util.function.Consumer<String> run = key -> vips.get(key).cycle();
+            if (fleet.clustered()) {
+                this.scheduler = ProbeScheduler.clustered(vips.size(), run, config.scheduler(),
+                        ((JdbcFleet) fleet).dataSource(), FastFailoverJobStore.class.getName());
+                // Ticks all the time, and runs a cycle while the job store is down, or once to catch up when it is
+                // back.
+                this.fallback = Optional.of(ProbeScheduler.inMemory(vips.size(), key -> {
+                    if (fleet.outage().isPresent() || catchUp.remove(key)) {
+                        vips.get(key).cycle();
+                    }
+                }));
+            } else {
+                this.scheduler = ProbeScheduler.inMemory(vips.size(), run);
+                this.fallback = Optional.empty();
+            }
+            this.events = config.probes().eventStreams()
+                    ? Optional.of(new AddressEvents(config.clusters(), ssh, live,
+                            new EventsToCycles(services.sharedViews(), metrics)))
+                    : Optional.empty();
+            for (VipWatch w : vips.values()) {
+                scheduler.add(w.key(), w.vip().interval().orElse(config.probes().interval()), w.vip().cron());
+                fallback.ifPresent(f -> f.add(w.key(), w.vip().interval().orElse(config.probes().interval()),
+                        w.vip().cron()));
+            }
+        } catch (Exception e) {
+            fleet.close(); // its pool and health check would outlive a service that never started
+            throw e;
         }
     }
 
@@ -192,7 +191,10 @@ public final class Watchdog implements AutoCloseable {
         metrics.jobStore(outage.isEmpty());
         if (started && outage.isEmpty() && fallback.isPresent()) {
             catchUp.addAll(vips.keySet());
-            vips.keySet().forEach(fallback.get()::triggerNow);
+            for (VipWatch w : vips.values()) {
+                w.requestCycle(); // a degraded cycle in flight stops waiting for slow probes (a missing VIP's ping)
+                fallback.get().triggerNow(w.key());
+            }
         }
     }
 
@@ -205,6 +207,13 @@ public final class Watchdog implements AutoCloseable {
         if (fallback.isPresent()) {
             fallback.get().start();
             started = true;
+            // A VIP whose cycles moved to another instance: its gauges here would show its past as the present.
+            // Set at start, not at construction: a reload that fails must not prune the running service's VIPs.
+            metrics.beforeScrape(() -> {
+                Instant now = clock.instant();
+                vips.values().stream().filter(w -> !recent(w, now))
+                        .forEach(w -> metrics.forgetVip(w.cluster().name(), w.vip().name()));
+            });
         }
         events.ifPresent(AddressEvents::start);
         log.info("watching {} VIP(s) from {}{}", vips.size(), config.source(), dryRun ? " (dry run: no repair "

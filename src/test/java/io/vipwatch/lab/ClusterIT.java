@@ -124,7 +124,8 @@ class ClusterIT {
                       repair_lease: %s
                     probes:
                       interval: %s
-                    """.formatted(state, STORE, Lab.DIR.resolve("store.pw"), fleet, RUN, name, checkin, lease, interval);
+                    """.formatted(state, STORE, Lab.DIR.resolve("store.pw"), fleet, RUN, name, checkin, lease,
+                    interval);
             Map<String, String> replacements = new LinkedHashMap<>(more);
             replacements.put("probes:\n  interval: 1s\n", section);
             Service s = Service.startMember(name, member.equals("a") ? 9331 : 9332, replacements);
@@ -374,6 +375,16 @@ class ClusterIT {
         assertOneAddAfterTwoMoreCycles("silenced", members, marks);
         Lab.Run list = Lab.vipwatch("silence", "list", "--all", "--json", "--config", members.get(0).config.toString());
         assertThat(list.stdout()).contains(id, "job store " + STORE);
+
+        // A member reloaded (SIGHUP) rejoins with a new membership of its own, and the fleet repairs as before.
+        Service reloaded = members.get(0);
+        reloaded.signal("HUP");
+        reloaded.await("reload on SIGHUP", HEAL, x -> x.status().get("reloads").get("ok").asInt() == 1
+                && x.status().get("fleet").get("job_store_up").asBoolean());
+        int[] again = members.stream().mapToInt(s -> s.audit().size()).toArray();
+        Lab.fault("vip-del", "db1", RW);
+        awaitTrue("rw repaired after the reload", HEAL, ClusterIT::healthy, members);
+        assertOneAddAfterTwoMoreCycles("silenced", members, again);
     }
 
     /**
@@ -416,8 +427,10 @@ class ClusterIT {
             awaitTrue("notification " + id + " delivered after " + queuer + " died", Duration.ofSeconds(60),
                     () -> hooks.accepted("/hook").stream().anyMatch(r -> r.body().contains(id)), List.of(survivor));
             System.out.printf("ClusterIT: notification %s of killed %s delivered by the other instance %d ms after "
-                    + "the kill (claim: 3 x 5 s outbox reads)%n", id, queuer, (System.nanoTime() - killedAt) / 1_000_000);
-            assertThat(Files.readString(survivor.log)).contains("adopted notification " + id + " of instance " + queuer);
+                    + "the kill (claim: 3 x 5 s outbox reads)%n", id, queuer,
+                    (System.nanoTime() - killedAt) / 1_000_000);
+            assertThat(Files.readString(survivor.log))
+                    .contains("adopted notification " + id + " of instance " + queuer);
             awaitTrue("the delivered notification gone from the job store", HEAL,
                     () -> !outbox("outbox").containsKey(id), List.of(survivor));
         }

@@ -142,7 +142,7 @@ public final class ProbeScheduler implements AutoCloseable {
                 // instances at once: Quartz keeps a job's triggers from overlapping only once one has fired. The
                 // VIP's one periodic trigger, restarted now, fires once whoever restarts it, and waits while a
                 // cycle runs.
-                s.rescheduleJob(TriggerKey.triggerKey(key, GROUP), trigger(periodic.get()));
+                s.rescheduleJob(TriggerKey.triggerKey(key, GROUP), trigger(periodic.get(), true));
             } else {
                 s.triggerJob(JobKey.jobKey(key, GROUP));
             }
@@ -206,7 +206,8 @@ public final class ProbeScheduler implements AutoCloseable {
             return t instanceof CronTrigger c && c.getCronExpression().equals(s.cron().get());
         }
         return t instanceof SimpleTrigger simple && simple.getRepeatInterval() == s.interval().toMillis()
-                && simple.getRepeatCount() == SimpleTrigger.REPEAT_INDEFINITELY;
+                && simple.getRepeatCount() == SimpleTrigger.REPEAT_INDEFINITELY && simple.getMisfireInstruction()
+                == SimpleTrigger.MISFIRE_INSTRUCTION_RESCHEDULE_NEXT_WITH_REMAINING_COUNT;
     }
 
     private static JobDetail job(Schedule s) {
@@ -215,13 +216,25 @@ public final class ProbeScheduler implements AutoCloseable {
     }
 
     private static Trigger trigger(Schedule s) {
+        return trigger(s, false);
+    }
+
+    /**
+     * @param rightNow restarted by an event: when it has to wait for the cycle in flight for longer than the misfire
+     *                 threshold, it still fires once that ends (an event's cycle is never skipped), and keeps that
+     *                 misfire handling until an instance's start puts the regular schedule back
+     */
+    private static Trigger trigger(Schedule s, boolean rightNow) {
         TriggerBuilder<Trigger> t = TriggerBuilder.newTrigger().withIdentity(s.key(), GROUP).forJob(s.key(), GROUP)
                 .startNow();
-        return s.cron().isPresent()
-                ? t.withSchedule(CronScheduleBuilder.cronSchedule(s.cron().get())
-                        .withMisfireHandlingInstructionDoNothing()).build()
-                : t.withSchedule(SimpleScheduleBuilder.simpleSchedule().withIntervalInMilliseconds(s.interval()
-                        .toMillis()).repeatForever().withMisfireHandlingInstructionNextWithRemainingCount()).build();
+        if (s.cron().isPresent()) {
+            return t.withSchedule(CronScheduleBuilder.cronSchedule(s.cron().get())
+                    .withMisfireHandlingInstructionDoNothing()).build();
+        }
+        SimpleScheduleBuilder every = SimpleScheduleBuilder.simpleSchedule().withIntervalInMilliseconds(s.interval()
+                .toMillis()).repeatForever();
+        return t.withSchedule(rightNow ? every.withMisfireHandlingInstructionNowWithExistingCount()
+                : every.withMisfireHandlingInstructionNextWithRemainingCount()).build();
     }
 
     public boolean running() {

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Enqueuing an id that is still pending does nothing; once delivered, its file is gone and the id forgotten. A
  * file that cannot be read as a notification is moved to {@code failed/} with a log line instead of stopping
- * delivery. All methods are synchronized: the alert book enqueues while dispatcher threads deliver.
+ * delivery. The files are changed under this outbox's lock: the alert book enqueues while dispatcher threads
+ * deliver.
  *
  * <p>In a fleet a copy of each pending notification is also kept in the job store ({@link Shared}), claimed by this
  * instance while it lives: the notifications of an instance that died are adopted, queued here and sent. The local
@@ -114,14 +115,21 @@ public final class Outbox {
         }
     }
 
-    /** Writes the notification durably, unless one with its id is still pending. */
-    public synchronized void enqueue(Notification n) throws IOException {
+    /**
+     * Writes the notification durably, unless one with its id is still pending. The fleet's copy is written after,
+     * outside this outbox's lock: a slow job store must not hold up the dispatcher's threads.
+     */
+    public void enqueue(Notification n) throws IOException {
         if (enqueueHere(n)) {
-            shared.queued(n, NotificationJson.MAPPER.writeValueAsBytes(NotificationJson.toTree(n)));
+            shared.queued(n, json(n));
         }
     }
 
-    private boolean enqueueHere(Notification n) throws IOException {
+    private static byte[] json(Notification n) throws IOException {
+        return NotificationJson.MAPPER.writeValueAsBytes(NotificationJson.toTree(n));
+    }
+
+    private synchronized boolean enqueueHere(Notification n) throws IOException {
         if (pendingFiles().containsKey(n.id())) {
             return false;
         }
@@ -134,20 +142,19 @@ public final class Outbox {
         return shared.rescanEvery();
     }
 
-    /** Everything not yet delivered nor failed, oldest first; in a fleet, with what this instance adopted. */
-    public synchronized List<Notification> pending() throws IOException {
+    /**
+     * Everything not yet delivered nor failed, oldest first; in a fleet, with what this instance adopted (the job
+     * store is asked outside this outbox's lock).
+     */
+    public List<Notification> pending() throws IOException {
         if (shared == NOT_SHARED) {
             return pendingHere();
         }
         Map<String, byte[]> here = new LinkedHashMap<>();
         for (Notification n : pendingHere()) {
-            here.put(n.id(), NotificationJson.MAPPER.writeValueAsBytes(NotificationJson.toTree(n)));
+            here.put(n.id(), json(n));
         }
-        List<byte[]> adopted = shared.adopt(here);
-        if (adopted.isEmpty()) {
-            return pendingHere();
-        }
-        for (byte[] json : adopted) {
+        for (byte[] json : shared.adopt(here)) {
             try {
                 enqueueHere(NotificationJson.parse(json));
             } catch (IOException e) {
@@ -157,7 +164,7 @@ public final class Outbox {
         return pendingHere();
     }
 
-    private List<Notification> pendingHere() throws IOException {
+    private synchronized List<Notification> pendingHere() throws IOException {
         List<Notification> result = new ArrayList<>();
         Set<String> present = new HashSet<>();
         for (Path file : pendingFiles().values().stream().sorted().toList()) {
@@ -185,35 +192,43 @@ public final class Outbox {
     }
 
     /** Deletes a delivered notification; an id that is not pending is ignored. */
-    public synchronized void delivered(String id) throws IOException {
-        Path file = pendingFiles().get(id);
-        if (file != null) {
-            Files.deleteIfExists(file);
-            AtomicFile.forceDirectory(pending);
+    public void delivered(String id) throws IOException {
+        synchronized (this) {
+            Path file = pendingFiles().get(id);
+            if (file != null) {
+                Files.deleteIfExists(file);
+                AtomicFile.forceDirectory(pending);
+            }
         }
         shared.done(id);
     }
 
     /** Moves a pending notification to {@code failed/}, recording why and when; an id not pending is ignored. */
-    public synchronized void failed(String id, String reason) throws IOException {
+    public void failed(String id, String reason) throws IOException {
+        if (failedHere(id, reason)) {
+            shared.done(id);
+        }
+    }
+
+    /** Whether {@code id} was pending here, and is no longer. */
+    private synchronized boolean failedHere(String id, String reason) throws IOException {
         Path file = pendingFiles().get(id);
         if (file == null) {
-            return;
+            return false;
         }
         ObjectNode tree;
         try {
             tree = NotificationJson.toTree(NotificationJson.parse(Files.readAllBytes(file)));
         } catch (IOException e) {
             moveAside(file, e.getMessage());
-            shared.done(id);
-            return;
+            return true;
         }
         tree.put("failed_at", clock.instant().toString());
         tree.put("reason", reason);
         writeDurably(failed, file.getFileName().toString(), tree);
         Files.delete(file);
         AtomicFile.forceDirectory(pending);
-        shared.done(id);
+        return true;
     }
 
     /** id → file of every well-named file in pending/; anything else there is moved aside. */

@@ -1,5 +1,6 @@
 package io.vipwatch.config;
 
+import io.vipwatch.alert.ThisHost;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -118,7 +119,7 @@ final class SchedulerSection {
 
     private static String defaultInstanceId(ServiceSettings service) {
         // the kernel's name, not a lookup: validating a config must not wait on DNS
-        String host = io.vipwatch.alert.ThisHost.name();
+        String host = ThisHost.name();
         String id = host.replaceAll("[^A-Za-z0-9_.:-]", "_") + ":" + service.listenPort();
         return id.length() > 100 ? id.substring(0, 100) : id;
     }

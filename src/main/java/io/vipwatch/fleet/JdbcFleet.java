@@ -3,6 +3,7 @@ package io.vipwatch.fleet;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.vipwatch.alert.Outbox;
+import io.vipwatch.alert.ThisHost;
 import io.vipwatch.config.SchedulerSettings;
 import io.vipwatch.state.StateDocument;
 import java.io.IOException;
@@ -50,6 +51,9 @@ import org.slf4j.LoggerFactory;
  * refuses once it ran out (judged on this process's monotonic clock too, so a frozen process notices without asking)
  * or another epoch was granted. Times are the database's ({@code NOW(3)}), so the instances' clocks do not matter
  * for leases.
+ *
+ * <p>The same database keeps what the instances share besides: the silences and handovers ({@link JdbcDocument})
+ * and a copy of each instance's pending notifications ({@link JdbcOutboxShare}).
  *
  * <p>The job store's health is checked every check-in interval, and on every failed statement. While it is down
  * nothing is read or written (a cycle must not wait on a dead database), no lease is granted, and the instance
@@ -267,7 +271,7 @@ public final class JdbcFleet implements Fleet {
         SchedulerSettings.JobStore store = settings.jobStore().orElseThrow();
         return new JdbcDocument(() -> login(store), settings.name(), name, store.where(),
                 timeoutSeconds(store), maxBytes, Duration.ZERO, () -> true,
-                "vipwatch command on " + io.vipwatch.alert.ThisHost.name());
+                "vipwatch command on " + ThisHost.name());
     }
 
     @Override
